@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+// The `extract` package: a columnar converter and query engine for event dumps.
+// Layout is the architecture (see README and ../shared/docs/design.md):
+//   CZstd, CZlib  -> system-library shims, imported only by Columnar
+//   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store
+//   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar only)
+//   Query         -> store -> learning base / star schema results         (depends on Columnar only)
+//   extract       -> the CLI (argument parsing, progress, exit codes)
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "extract",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "extract", targets: ["extract"]),
+        .library(name: "Columnar", targets: ["Columnar"]),
+        .library(name: "Ingest", targets: ["Ingest"]),
+        .library(name: "Query", targets: ["Query"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "Columnar", dependencies: ["CZstd", "CZlib"],
+            path: "Sources/Columnar", swiftSettings: swiftSettings),
+        .target(
+            name: "Ingest", dependencies: ["Columnar"],
+            path: "Sources/Ingest", swiftSettings: swiftSettings),
+        .target(
+            name: "Query", dependencies: ["Columnar"],
+            path: "Sources/Query", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "extract",
+            dependencies: [
+                "Columnar", "Ingest", "Query",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/extract", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(
+            name: "ColumnarTests", dependencies: ["Columnar", "TestSupport"],
+            path: "Tests/ColumnarTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IngestTests", dependencies: ["Ingest", "Columnar", "TestSupport"],
+            path: "Tests/IngestTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "QueryTests", dependencies: ["Query", "Columnar", "TestSupport"],
+            path: "Tests/QueryTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExtractTests", dependencies: ["Ingest", "Query", "Columnar", "TestSupport", "extract"],
+            path: "Tests/ExtractTests", swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,52 @@
+/// Where in a Parquet file a problem was found. Every field but `file` is optional because
+/// a problem may be found before row groups, columns or pages are known.
+public struct ParquetLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var rowGroup: Int?
+    public var column: String?
+    public var page: Int?
+
+    public init(file: String, rowGroup: Int? = nil, column: String? = nil, page: Int? = nil) {
+        self.file = file
+        self.rowGroup = rowGroup
+        self.column = column
+        self.page = page
+    }
+
+    public var description: String {
+        var parts = [file]
+        if let rowGroup { parts.append("row group \(rowGroup)") }
+        if let column { parts.append("column '\(column)'") }
+        if let page { parts.append("page \(page)") }
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// Errors of the Columnar module (column vectors, codecs, Parquet, the store).
+/// The CLI maps each case to a message and an exit code in one place.
+public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A system call failed (`errno` from the OS).
+    case io(path: String, operation: String, errno: Int32)
+    /// The bytes of a Parquet file are inconsistent with the format (truncated, bad magic,
+    /// out-of-bounds length, wrong CRC, undecodable page, …).
+    case corrupt(ParquetLocation, reason: String)
+    /// A valid Parquet feature this implementation does not read or write.
+    case unsupported(ParquetLocation, feature: String)
+    /// A codec failed (corrupt compressed data, or a library error).
+    case codec(codec: String, reason: String)
+    /// The caller passed something inconsistent (schema/column mismatch, bad option).
+    case invalidArgument(String)
+    /// The store on disk is missing, locked, or inconsistent.
+    case store(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .io(let path, let op, let errno): "\(path): \(op) failed (errno \(errno))"
+        case .corrupt(let loc, let reason): "\(loc): corrupt Parquet: \(reason)"
+        case .unsupported(let loc, let feature): "\(loc): unsupported Parquet feature: \(feature)"
+        case .codec(let codec, let reason): "\(codec): \(reason)"
+        case .invalidArgument(let message): message
+        case .store(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}

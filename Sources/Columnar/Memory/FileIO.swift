@@ -1,0 +1,184 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Thin, typed wrappers over the POSIX file calls the store and Parquet code need. All system
+/// calls of the Columnar module go through this file; each failure becomes
+/// `ColumnarError.io(path:operation:errno:)`.
+public enum FileIO {
+    /// Reads a whole file into memory. Memory: the file's size.
+    public static func readAll(_ path: String) throws(ColumnarError) -> [UInt8] {
+        let handle = try ReadHandle(path: path)
+        defer { handle.close() }
+        return try handle.read(offset: 0, count: handle.size)
+    }
+
+    /// Writes `bytes` to `path` (created or truncated), optionally fsyncing before close.
+    public static func writeAll(_ path: String, _ bytes: [UInt8], sync: Bool = false) throws(ColumnarError) {
+        let handle = try WriteHandle(path: path)
+        do {
+            try handle.write(bytes)
+            if sync { try handle.sync() }
+            try handle.close()
+        } catch {
+            handle.abandon()
+            throw error
+        }
+    }
+
+    /// Atomically replaces `to` with `from` (same file system).
+    public static func rename(_ from: String, _ to: String) throws(ColumnarError) {
+        guard Glibc.rename(from, to) == 0 else { throw .io(path: to, operation: "rename", errno: errno) }
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func remove(_ path: String) throws(ColumnarError) {
+        guard unlink(path) == 0 || errno == ENOENT else { throw .io(path: path, operation: "unlink", errno: errno) }
+    }
+
+    /// Creates a directory and its parents (like `mkdir -p`).
+    public static func makeDirectories(_ path: String) throws(ColumnarError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part + "/"
+            if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+                throw .io(path: prefix, operation: "create directory", errno: errno)
+            }
+        }
+    }
+
+    /// fsyncs a directory so that renames inside it are durable.
+    public static func syncDirectory(_ path: String) throws(ColumnarError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY)
+        guard fd >= 0 else { throw .io(path: path, operation: "open directory", errno: errno) }
+        defer { Glibc.close(fd) }
+        guard fsync(fd) == 0 else { throw .io(path: path, operation: "fsync directory", errno: errno) }
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Size of a file in bytes.
+    public static func size(_ path: String) throws(ColumnarError) -> Int {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .io(path: path, operation: "stat", errno: errno) }
+        return Int(st.st_size)
+    }
+
+    /// Names in a directory (no "." or ".."), unsorted.
+    public static func list(_ path: String) throws(ColumnarError) -> [String] {
+        guard let dir = opendir(path) else { throw .io(path: path, operation: "open directory", errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+/// A read-only file opened for positional reads (`pread`). Owned by one caller; `close()` once.
+public final class ReadHandle: @unchecked Sendable {
+    public let path: String
+    public let size: Int
+    private var fd: Int32
+
+    public init(path: String) throws(ColumnarError) {
+        fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let e = errno
+            Glibc.close(fd)
+            throw .io(path: path, operation: "stat", errno: e)
+        }
+        self.path = path
+        self.size = Int(st.st_size)
+    }
+
+    /// Reads exactly `count` bytes at `offset`; throws `.corrupt` when the file is shorter.
+    public func read(offset: Int, count: Int) throws(ColumnarError) -> [UInt8] {
+        guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
+            throw .corrupt(ParquetLocation(file: path), reason: "read of \(count) bytes at \(offset) past end of file (\(size) bytes)")
+        }
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var done = 0
+            while done < count {
+                let n = pread(fd, buffer.baseAddress! + done, count - done, off_t(offset + done))
+                if n < 0 { if errno == EINTR { continue }; failure = errno; break }
+                if n == 0 { failure = EIO; break }
+                done += n
+            }
+            initialized = failure == 0 ? count : 0
+        }
+        if failure != 0 { throw .io(path: path, operation: "read", errno: failure) }
+        return bytes
+    }
+
+    public func close() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+    }
+
+    deinit { close() }
+}
+
+/// A file opened for sequential writing (created or truncated). Owned by one writer.
+public final class WriteHandle: @unchecked Sendable {
+    public let path: String
+    private var fd: Int32
+    /// Bytes written so far (the current offset).
+    public private(set) var offset: Int = 0
+
+    public init(path: String) throws(ColumnarError) {
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
+        self.path = path
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(ColumnarError) {
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 { if errno == EINTR { continue }; throw .io(path: path, operation: "write", errno: errno) }
+            done += n
+        }
+        offset += bytes.count
+    }
+
+    public func write(_ bytes: [UInt8]) throws(ColumnarError) {
+        var failure: ColumnarError?
+        bytes.withUnsafeBytes { raw in
+            do throws(ColumnarError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    public func sync() throws(ColumnarError) {
+        guard fsync(fd) == 0 else { throw .io(path: path, operation: "fsync", errno: errno) }
+    }
+
+    public func close() throws(ColumnarError) {
+        guard fd >= 0 else { return }
+        let rc = Glibc.close(fd)
+        fd = -1
+        guard rc == 0 else { throw .io(path: path, operation: "close", errno: errno) }
+    }
+
+    /// Closes without reporting errors and removes the partial file.
+    public func abandon() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        unlink(path)
+    }
+
+    deinit { if fd >= 0 { Glibc.close(fd) } }
+}

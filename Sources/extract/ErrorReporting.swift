@@ -1,0 +1,95 @@
+import ArgumentParser
+import Columnar
+import Ingest
+import Query
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Errors raised by the CLI layer itself (not by a library module).
+enum CLIError: Error, CustomStringConvertible {
+    case usage(String)
+    case notImplemented(verb: String, issue: String)
+    case missingInput(String)
+    case outputNotWritable(String)
+
+    var description: String {
+        switch self {
+        case .usage(let m): m
+        case .notImplemented(let verb, let issue): "`extract \(verb)` is not implemented yet (tracked in \(issue))."
+        case .missingInput(let m): m
+        case .outputNotWritable(let m): m
+        }
+    }
+}
+
+/// The one place where errors become a one-line message on standard error and an exit code.
+///
+/// | code | meaning |
+/// |------|---------|
+/// | 1    | internal error (a bug: please report) |
+/// | 2    | usage error (bad option value, start >= end) |
+/// | 3    | missing input file or store |
+/// | 4    | corrupt or invalid data |
+/// | 5    | output not writable |
+/// | 6    | too many rejected lines (`--max-rejects`) |
+/// | 69   | verb not implemented yet |
+enum ErrorReporting {
+    static func exitCode(for error: any Error) -> (code: Int32, message: String) {
+        switch error {
+        case let e as CLIError:
+            switch e {
+            case .usage: return (2, e.description)
+            case .notImplemented: return (69, e.description)
+            case .missingInput: return (3, e.description)
+            case .outputNotWritable: return (5, e.description)
+            }
+        case let e as ColumnarError:
+            switch e {
+            case .io(_, _, let errno) where errno == ENOENT: return (3, e.description)
+            case .io(_, let op, _) where op.hasPrefix("write") || op.hasPrefix("create"): return (5, e.description)
+            case .io: return (4, e.description)
+            case .corrupt, .unsupported, .codec: return (4, e.description)
+            case .store: return (3, e.description)
+            case .invalidArgument: return (2, e.description)
+            }
+        case let e as IngestError:
+            switch e {
+            case .io: return (3, e.description)
+            case .badHeader, .malformed: return (4, e.description)
+            case .tooManyRejects: return (6, e.description)
+            case .columnar(let inner): return exitCode(for: inner)
+            }
+        case let e as QueryError:
+            switch e {
+            case .invalidWindow: return (2, e.description)
+            case .missingStore: return (3, e.description)
+            case .outputNotWritable: return (5, e.description)
+            case .columnar(let inner): return exitCode(for: inner)
+            }
+        default:
+            return (1, "internal error: \(error)")
+        }
+    }
+
+    /// Runs `body`; on error prints `extract: <message>` to standard error and exits with the
+    /// mapped code (via ArgumentParser's `ExitCode`, so no stack trace is ever shown).
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let (code, message) = exitCode(for: error)
+            printError("extract: \(message)")
+            throw ExitCode(code)
+        }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    var text = line
+    if !text.hasSuffix("\n") { text += "\n" }
+    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+}
