@@ -68,3 +68,11 @@ final class CodecRoundTripTests: XCTestCase {
         XCTAssertThrowsError(try Gzip.decompress(Array("not gzip at all".utf8)))
     }
 }
+
+final class CRC32Tests: XCTestCase {
+    func testKnownVector() {
+        // The standard check value of CRC-32/ISO-HDLC.
+        XCTAssertEqual(CRC32.checksum(Array("123456789".utf8)), 0xCBF4_3926)
+        XCTAssertEqual(CRC32.checksum([]), 0)
+    }
+}
