@@ -76,8 +76,12 @@ print(json.dumps({"names": list(variants) + ["duck_default", "duck_zstd"], "rows
                 }
                 let batches = try pf.readAll(columns: Self.columns)
                 assertRows(batches, equal: rows, columns: Self.columns)
-                if name.hasPrefix("pa_default") {
-                    guard case .dictionary = batches[0].column(named: "s")! else { return XCTFail("s should stay a dictionary") }
+                if name == "pa_default" || name == "duck_default" {
+                    guard case .dictionary = batches[0].column(named: "s")! else { return XCTFail("\(name): s should stay a dictionary") }
+                }
+                if name == "pa_snappy_dict_fallback" {
+                    // The dictionary overflowed: later pages are PLAIN, so the chunk is materialised.
+                    guard case .string = batches[0].column(named: "s")! else { return XCTFail("\(name): s should fall back to plain") }
                 }
                 // Statistics agree with the data.
                 if let st = pf.statistics(rowGroup: 0, column: "i32"), case .int(let lo)? = st.min {
