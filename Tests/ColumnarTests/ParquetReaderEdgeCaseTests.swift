@@ -111,3 +111,35 @@ pq.write_table(t, sys.argv[1] + "/crc.parquet", write_page_checksum=True, compre
         try check(rows, "num_rows")
     }
 }
+
+/// The unsafe PLAIN loads agree with their safe scalar twin, including unaligned starts.
+final class ParquetReaderPlainDecodingTests: XCTestCase {
+    func testUnsafeLoadsMatchScalarTwin() throws {
+        var rng = SeededRandom(seed: 9)
+        let bytes = (0..<4099).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for start in 0..<9 {
+            var a = ContiguousArray<Int64>(), b = ContiguousArray<Int64>()
+            let n = (bytes.count - start) / 8
+            XCTAssertEqual(try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: n, into: &a),
+                           try PlainDecoding.fixedWidthScalar(bytes, start: start, end: bytes.count, count: n, into: &b))
+            XCTAssertEqual(a, b)
+            var c = ContiguousArray<Int32>(), d = ContiguousArray<Int32>()
+            let m = (bytes.count - start) / 4
+            _ = try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: m, into: &c)
+            _ = try PlainDecoding.fixedWidthScalar(bytes, start: start, end: bytes.count, count: m, into: &d)
+            XCTAssertEqual(c, d)
+            XCTAssertThrowsError(try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: n + 1, into: &a))
+        }
+    }
+
+    func testDeltaBinaryPackedSpecExample() throws {
+        // Encodings.md example 1: 1..5 → header 128/4/5/first=1, block minDelta=1, widths 0.
+        let bytes: [UInt8] = [0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00]
+        var out = ContiguousArray<Int64>()
+        try DeltaBinaryPackedDecoder.decode(bytes, start: 0, end: bytes.count, count: 5, into: &out)
+        XCTAssertEqual(out, [1, 2, 3, 4, 5])
+        var more = ContiguousArray<Int64>()
+        XCTAssertThrowsError(try DeltaBinaryPackedDecoder.decode(bytes, start: 0, end: bytes.count, count: 6, into: &more))
+        XCTAssertThrowsError(try DeltaBinaryPackedDecoder.decode([0x81, 0x01, 0x04, 0x05, 0x02], start: 0, end: 5, count: 1, into: &more))
+    }
+}
