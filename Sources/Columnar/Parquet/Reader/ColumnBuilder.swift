@@ -9,7 +9,7 @@
 struct ColumnBuilder {
     let descriptor: ParquetColumnDescriptor
     private(set) var rows = 0
-    private var validity = Bitmap()
+    private var validity = LevelBits()
     private var nulls = 0
     private var bools = ContiguousArray<Bool>()
     private var ints32 = ContiguousArray<Int32>()
@@ -73,13 +73,7 @@ struct ColumnBuilder {
                              levels: ContiguousArray<UInt32>?, rows n: Int) throws(DecodeError) {
         var present = n
         if let levels {
-            present = 0
-            validity.reserveCapacity(rows + n)
-            for l in levels {
-                guard l <= 1 else { throw DecodeError("definition level \(l) above the maximum 1") }
-                validity.append(l != 0)
-                present += Int(l)
-            }
+            present = try validity.append(levels)
             nulls += n - present
         }
         let isDictionary = encoding == .rleDictionary || encoding == .plainDictionary
@@ -276,7 +270,7 @@ struct ColumnBuilder {
     /// The finished column, converted to the descriptor's `ColumnType`.
     mutating func finish() throws(DecodeError) -> AnyColumn {
         guard let type = descriptor.type else { throw DecodeError("column has no supported type") }
-        let valid: Bitmap? = descriptor.nullable && nulls > 0 ? validity : nil
+        let valid: Bitmap? = descriptor.nullable && nulls > 0 ? validity.bitmap : nil
         switch type {
         case .bool: return .bool(FixedWidthColumn(values: bools, validity: valid))
         case .int32, .date: return .int32(FixedWidthColumn(values: ints32, validity: valid))
@@ -313,5 +307,39 @@ struct ColumnBuilder {
         case .uuid:
             return .fixedBytes(FixedBytesColumn(width: 16, bytes: fixed, validity: valid))
         }
+    }
+}
+
+/// Validity bits built straight from definition levels (64 per word, LSB-first like `Bitmap`).
+struct LevelBits {
+    private(set) var words = ContiguousArray<UInt64>()
+    private(set) var count = 0
+
+    /// Appends one bit per level (1 = present). Returns the number of present values; throws
+    /// on a level above the maximum 1.
+    mutating func append(_ levels: ContiguousArray<UInt32>) throws(DecodeError) -> Int {
+        words.reserveCapacity((count + levels.count + 63) >> 6)
+        var present = 0
+        var bad = false
+        levels.withUnsafeBufferPointer { lv in
+            for l in lv {
+                if count & 63 == 0 { words.append(0) }
+                bad = bad || l > 1
+                let bit = UInt64(l & 1)
+                words[count >> 6] |= bit << UInt64(count & 63)
+                present &+= Int(l & 1)
+                count &+= 1
+            }
+        }
+        if bad { throw DecodeError("definition level above the maximum 1") }
+        return present
+    }
+
+    subscript(row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+
+    var bitmap: Bitmap {
+        var b = Bitmap(count: count, value: false)
+        b.words = words
+        return b
     }
 }
