@@ -92,7 +92,8 @@ t = pa.table({
 pq.write_table(t, sys.argv[1] + "/snappy.parquet", row_group_size=80, data_page_size=200, write_batch_size=40)
 pq.write_table(t, sys.argv[1] + "/v2.parquet", compression="zstd", data_page_version="2.0", use_dictionary=["s"],
                column_encoding={"i": "DELTA_BINARY_PACKED"}, write_page_checksum=True, data_page_size=300, write_batch_size=50)
-pq.write_table(t, sys.argv[1] + "/gzip.parquet", compression="gzip", use_dictionary=False)
+pq.write_table(t, sys.argv[1] + "/gzip.parquet", compression="gzip", use_dictionary=False,
+               column_encoding={"s": "DELTA_BYTE_ARRAY", "f": "BYTE_STREAM_SPLIT"})
 """#
         try InteropPython.run(script, args: [dir.path])
         let lab = TestPaths.sharedFile("tools/parquet-lab")

@@ -6,7 +6,7 @@ import TestSupport
 /// Reads a 500k-row pyarrow file (snappy, dictionary strings, nullable doubles, timestamps) and
 /// checks aggregates against Python's; prints the throughput (meaningful in release builds).
 final class ParquetReaderThroughputTests: XCTestCase {
-    func testMillionRowFile() throws {
+    func testHalfMillionRowFile() throws {
         let dir = try TestPaths.temporaryDirectory(self, "pq-throughput")
         let script = #"""
 import sys, json, random, pyarrow as pa, pyarrow.parquet as pq

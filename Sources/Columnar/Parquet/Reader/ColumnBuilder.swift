@@ -44,6 +44,8 @@ struct ColumnBuilder {
         case .plain, .rleDictionary, .plainDictionary: true
         case .rle: physical == .boolean
         case .deltaBinaryPacked: physical == .int32 || physical == .int64
+        case .deltaLengthByteArray, .deltaByteArray: physical == .byteArray
+        case .byteStreamSplit: [.float, .double, .int32, .int64, .fixedLenByteArray].contains(physical)
         default: false
         }
     }
@@ -109,6 +111,14 @@ struct ColumnBuilder {
             } else {
                 ints64.append(contentsOf: values)
             }
+        case .byteStreamSplit:
+            let size: Int = switch physical {
+            case .float, .int32: 4
+            case .double, .int64: 8
+            default: width
+            }
+            let plain = try ExtraEncodings.byteStreamSplit(bytes, start: start, end: end, count: present, width: size)
+            try appendPlainDense(plain, start: 0, end: plain.count, count: present)
         default:
             throw DecodeError("encoding \(encoding.rawValue) for \(physical)")
         }
@@ -228,6 +238,21 @@ struct ColumnBuilder {
                 }
                 let n = Int(try r.readUInt32LE())
                 try PlainDecoding.appendString(&strings, bytes, try r.take(n))
+            }
+        case .deltaLengthByteArray, .deltaByteArray:
+            let dense = encoding == .deltaByteArray
+                ? try ExtraEncodings.deltaByteArrays(bytes, start: start, end: end, count: present)
+                : try ExtraEncodings.deltaLengthByteArrays(bytes, start: start, end: end, count: present)
+            let denseBytes = Array(dense.bytes)
+            var k = 0
+            let total = levels?.count ?? present
+            for i in 0..<total {
+                if let levels, levels[i] == 0 {
+                    strings.offsets.append(Int32(truncatingIfNeeded: strings.bytes.count))
+                    continue
+                }
+                try PlainDecoding.appendString(&strings, denseBytes, dense.range(k))
+                k += 1
             }
         case .rleDictionary, .plainDictionary:
             var k = 0
