@@ -34,6 +34,22 @@ struct ColumnBuilder {
 
     init(_ descriptor: ParquetColumnDescriptor) { self.descriptor = descriptor }
 
+    /// Reserves room for `rows` values once per chunk. (Per-page `reserveCapacity` calls would
+    /// reallocate exactly each time and make many-page chunks quadratic, so there are none.)
+    mutating func reserve(rows: Int) {
+        validity.reserve(rows)
+        switch physical {
+        case .boolean: bools.reserveCapacity(rows)
+        case .int32: ints32.reserveCapacity(rows)
+        case .int64: ints64.reserveCapacity(rows)
+        case .float, .double: doubles.reserveCapacity(rows)
+        case .byteArray:
+            codes.reserveCapacity(rows)
+        case .fixedLenByteArray: fixed.reserveCapacity(rows * max(width, 0))
+        default: break
+        }
+    }
+
     private var physical: PhysicalType { descriptor.physical }
     private var width: Int { descriptor.typeLength }
     private var isBytes: Bool { physical == .byteArray }
@@ -100,13 +116,11 @@ struct ColumnBuilder {
             indices.removeAll(keepingCapacity: true)
             try RLEHybridDecoder.decode(bytes, start: body.lowerBound, end: body.upperBound, bitWidth: 1,
                                         count: present, into: &indices)
-            bools.reserveCapacity(bools.count + present)
             for v in indices { bools.append(v != 0) }
         case .deltaBinaryPacked:
             var values = ContiguousArray<Int64>()
             try DeltaBinaryPackedDecoder.decode(bytes, start: start, end: end, count: present, into: &values)
             if physical == .int32 {
-                ints32.reserveCapacity(ints32.count + present)
                 for v in values { ints32.append(Int32(truncatingIfNeeded: v)) }
             } else {
                 ints64.append(contentsOf: values)
@@ -154,11 +168,10 @@ struct ColumnBuilder {
 
     private mutating func appendDictionaryDense() {
         switch physical {
-        case .boolean: bools.reserveCapacity(bools.count + indices.count); for i in indices { bools.append(dictBools[Int(i)]) }
-        case .int32: ints32.reserveCapacity(ints32.count + indices.count); for i in indices { ints32.append(dictInts32[Int(i)]) }
-        case .int64: ints64.reserveCapacity(ints64.count + indices.count); for i in indices { ints64.append(dictInts64[Int(i)]) }
+        case .boolean: for i in indices { bools.append(dictBools[Int(i)]) }
+        case .int32: for i in indices { ints32.append(dictInts32[Int(i)]) }
+        case .int64: for i in indices { ints64.append(dictInts64[Int(i)]) }
         case .float, .double:
-            doubles.reserveCapacity(doubles.count + indices.count)
             for i in indices { doubles.append(dictDoubles[Int(i)]) }
         case .fixedLenByteArray:
             for i in indices { fixed.append(contentsOf: dictFixed[(Int(i) * width)..<(Int(i) * width + width)]) }
@@ -214,7 +227,6 @@ struct ColumnBuilder {
         if isDictionary && dictionaryMode {
             dictionaryPagesUsed += 1
             if let levels {
-                codes.reserveCapacity(codes.count + levels.count)
                 var k = 0
                 for l in levels {
                     if l != 0 { codes.append(indices[k]); k += 1 } else { codes.append(0) }
@@ -343,7 +355,6 @@ struct LevelBits {
     /// Appends one bit per level (1 = present). Returns the number of present values; throws
     /// on a level above the maximum 1.
     mutating func append(_ levels: ContiguousArray<UInt32>) throws(DecodeError) -> Int {
-        words.reserveCapacity((count + levels.count + 63) >> 6)
         var present = 0
         var bad = false
         levels.withUnsafeBufferPointer { lv in
@@ -361,6 +372,8 @@ struct LevelBits {
     }
 
     subscript(row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+
+    mutating func reserve(_ bits: Int) { words.reserveCapacity((bits + 63) >> 6) }
 
     var bitmap: Bitmap {
         var b = Bitmap(count: count, value: false)

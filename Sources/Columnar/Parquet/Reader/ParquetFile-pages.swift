@@ -31,6 +31,8 @@ extension ParquetFile {
 
         var builder = ColumnBuilder(d)
         let expected = Int(meta.numValues)
+        // A hint only: bounded by the chunk's size so a hostile row count cannot reserve much.
+        builder.reserve(rows: min(expected, bytes.count * 16 + 4096))
         var reader = ByteReader(bytes)
         var page = 0
         var sawDataPage = false

@@ -50,7 +50,6 @@ enum PlainDecoding {
                        into out: inout ContiguousArray<Double>) throws(DecodeError) -> Int {
         var raw = ContiguousArray<UInt32>()
         let pos = try fixedWidth(bytes, start: start, end: end, count: count, into: &raw)
-        out.reserveCapacity(out.count + count)
         for bits in raw { out.append(Double(Float(bitPattern: bits))) }
         return pos
     }
@@ -59,7 +58,6 @@ enum PlainDecoding {
                         into out: inout ContiguousArray<Double>) throws(DecodeError) -> Int {
         var raw = ContiguousArray<UInt64>()
         let pos = try fixedWidth(bytes, start: start, end: end, count: count, into: &raw)
-        out.reserveCapacity(out.count + count)
         for bits in raw { out.append(Double(bitPattern: bits)) }
         return pos
     }
@@ -68,7 +66,6 @@ enum PlainDecoding {
                       into out: inout ContiguousArray<Bool>) throws(DecodeError) -> Int {
         let need = (count + 7) / 8
         try window(start, end, need: need, "BOOLEAN")
-        out.reserveCapacity(out.count + count)
         for i in 0..<count { out.append(bytes[start + (i >> 3)] & (1 << UInt8(i & 7)) != 0) }
         return start + need
     }
