@@ -90,7 +90,16 @@ struct ColumnChunkEncoder {
         usedEncodings = []
     }
 
-    private var pageFull: Bool { pageEstimate >= pageBytes }
+    /// Rows per page are also capped so that `num_values` (i32) and level buffers stay small
+    /// even for all-null columns.
+    static let maxPageRows = 1 << 24
+
+    private var pageFull: Bool { pageEstimate >= pageBytes || pageRows >= Self.maxPageRows }
+
+    /// Rows that still fit in the current page at `bytesPerRow` (at least 1).
+    private func pageRoom(bytesPerRow: Int) -> Int {
+        max(1, min((pageBytes - pageEstimate) / bytesPerRow, Self.maxPageRows - pageRows))
+    }
 
     private var pageEstimate: Int {
         let indexBits = mode == .dictionary ? max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dict.count, 1)))) : 1
@@ -130,7 +139,7 @@ struct ColumnChunkEncoder {
         let size = MemoryLayout<T>.size
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(1, (pageBytes - pageEstimate) / size)
+            let room = pageRoom(bytesPerRow: size)
             let end = min(range.upperBound, row + room)
             column.withUnsafeBytes { raw in
                 if let validity {
@@ -159,7 +168,7 @@ struct ColumnChunkEncoder {
     private mutating func appendBools(_ c: FixedWidthColumn<Bool>, range: Range<Int>) throws(ColumnarError) {
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(8, (pageBytes - pageEstimate) * 8)
+            let room = max(8, min((pageBytes - pageEstimate) * 8, Self.maxPageRows - pageRows))
             let end = min(range.upperBound, row + room)
             c.values.withUnsafeBufferPointer { p in
                 for i in row..<end {
@@ -183,7 +192,7 @@ struct ColumnChunkEncoder {
         let w = c.width
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(1, (pageBytes - pageEstimate) / w)
+            let room = pageRoom(bytesPerRow: w)
             let end = min(range.upperBound, row + room)
             c.bytes.withUnsafeBytes { raw in
                 for i in row..<end {
