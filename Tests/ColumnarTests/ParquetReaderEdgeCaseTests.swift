@@ -143,3 +143,29 @@ final class ParquetReaderPlainDecodingTests: XCTestCase {
         XCTAssertThrowsError(try DeltaBinaryPackedDecoder.decode([0x81, 0x01, 0x04, 0x05, 0x02], start: 0, end: 5, count: 1, into: &more))
     }
 }
+
+/// One `ParquetFile` read from several threads at once gives the same batches as sequential reads.
+final class ParquetReaderConcurrencyTests: XCTestCase {
+    func testConcurrentReadsOfOneFile() throws {
+        let path = TestPaths.sharedFile("tools/parquet-lab/files/ok_gzip.parquet").path
+        let file = try ParquetFile(path: path)
+        @Sendable func cells(_ b: RecordBatch) -> [[Cell]] { b.columns.map { c in (0..<c.count).map { Cell(c, $0) } } }
+        let reference = try (0..<file.rowGroupCount).map { cells(try file.read(rowGroup: $0)) }
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var mismatches = 0, failures = 0
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 16) { i in
+            let group = i % 2
+            do {
+                let got = cells(try file.read(rowGroup: group))
+                results.lock.withLock { if got != reference[group] { results.mismatches += 1 } }
+            } catch {
+                results.lock.withLock { results.failures += 1 }
+            }
+        }
+        XCTAssertEqual(results.mismatches, 0)
+        XCTAssertEqual(results.failures, 0)
+    }
+}
