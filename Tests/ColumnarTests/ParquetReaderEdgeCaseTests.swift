@@ -83,6 +83,26 @@ pq.write_table(t, sys.argv[1] + "/crc.parquet", write_page_checksum=True, compre
         }
     }
 
+    /// LZ4_RAW and BROTLI are valid Parquet codecs we do not implement: `.unsupported`, naming them.
+    func testUnimplementedCodecsAreUnsupported() throws {
+        let dir = try TestPaths.temporaryDirectory(self, "pq-codecs")
+        try InteropPython.run(#"""
+import sys, pyarrow as pa, pyarrow.parquet as pq
+t = pa.table({"x": pa.array(range(100), pa.int64())})
+pq.write_table(t, sys.argv[1] + "/lz4.parquet", compression="lz4")
+pq.write_table(t, sys.argv[1] + "/brotli.parquet", compression="brotli")
+"""#, args: [dir.path])
+        for (name, codec) in [("lz4", "LZ4_RAW"), ("brotli", "BROTLI")] {
+            let file = try ParquetFile(path: dir.appendingPathComponent("\(name).parquet").path)
+            XCTAssertEqual(file.schema.names, ["x"])
+            XCTAssertThrowsError(try file.readAll()) { e in
+                guard case ColumnarError.unsupported(let loc, let feature) = e else { return XCTFail("\(e)") }
+                XCTAssertTrue(feature.contains(codec), feature)
+                XCTAssertEqual(loc.column, "x")
+            }
+        }
+    }
+
     func testHostileTails() throws {
         let dir = try TestPaths.temporaryDirectory(self, "pq-tails")
         let file = try FileIO.readAll(TestPaths.sharedFile("tools/parquet-lab/min_int64.parquet").path)
