@@ -143,14 +143,15 @@ struct ColumnChunkEncoder {
             let end = min(range.upperBound, row + room)
             column.withUnsafeBytes { raw in
                 if let validity {
-                    for i in row..<end {
-                        if validity[i] {
-                            values.append(UnsafeRawBufferPointer(rebasing: raw[(i &* size)..<(i &* size &+ size)]))
-                            pageNonNull &+= 1
-                            if nullable { levels.append(1) }
+                    validity.forEachRun(in: row..<end) { run, valid in
+                        let n = run.count
+                        if valid {
+                            values.append(UnsafeRawBufferPointer(rebasing: raw[(run.lowerBound &* size)..<(run.upperBound &* size)]))
+                            pageNonNull &+= n
+                            if nullable { levels.append(contentsOf: repeatElement(1, count: n)) }
                         } else {
-                            stats.nullCount &+= 1
-                            levels.append(0)
+                            stats.nullCount &+= Int64(n)
+                            levels.append(contentsOf: repeatElement(0, count: n))
                         }
                     }
                 } else {
