@@ -17,8 +17,19 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Use an existing store instead of generating data.")
     var store: String?
 
+    @Option(name: .long, help: ArgumentHelp("Parquet I/O mode: read this Parquet file, time writing it (zstd) and reading it back, print JSON.", visibility: .hidden))
+    var parquetIo: String?
+
+    @Option(name: .long, help: ArgumentHelp("Output file of --parquet-io.", visibility: .hidden))
+    var out: String?
+
     func run() throws {
         try ErrorReporting.run {
+            if let parquetIo {
+                guard let out else { throw CLIError.usage("--parquet-io needs --out FILE") }
+                try ParquetIOBench.run(source: parquetIo, output: out)
+                return
+            }
             throw CLIError.notImplemented(verb: "bench", issue: "issue 6")
         }
     }

@@ -1,0 +1,79 @@
+"""Parquet read/write throughput, single core, extract vs pyarrow on the same 10 M-row events
+table in the same run (issue 3). Usage: python parquet_io.py --extract BIN [--rows 10000000]
+
+1. Generates REES46 CSV with `extract generate` (enough rows) and has pyarrow convert it to a
+   typed, uncompressed Parquet source file (the events schema of our store).
+2. `extract bench --parquet-io SOURCE --out OURS` reads the source, then times writing it as zstd
+   (our writer) and reading that file back (our reader), single-threaded; prints JSON.
+3. pyarrow (use_threads=False) times reading OUR zstd file to Arrow and writing the same table
+   with zstd.
+Median of --runs runs. Appends a section to RESULTS.md via --results.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--extract", required=True)
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--workdir", default=os.path.join(HERE, "work"))
+    a = ap.parse_args()
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+    import pyarrow.compute as pc
+    os.makedirs(a.workdir, exist_ok=True)
+    scale = a.rows / 42_450_000
+    csv = os.path.join(a.workdir, f"pio-{a.rows}.csv")
+    source = os.path.join(a.workdir, f"pio-{a.rows}-source.parquet")
+    ours = os.path.join(a.workdir, f"pio-{a.rows}-ours.parquet")
+    theirs = os.path.join(a.workdir, f"pio-{a.rows}-pyarrow.parquet")
+    if not os.path.exists(source):
+        subprocess.run([a.extract, "generate", "--scale", f"{scale:.6f}", "-o", csv, "--quiet"], check=True)
+        t = pcsv.read_csv(csv, convert_options=pcsv.ConvertOptions(column_types={
+            "event_time": pa.string(), "product_id": pa.int64(), "category_id": pa.int64(), "price": pa.float64(),
+            "user_id": pa.int64(), "user_session": pa.string()}))
+        et = pc.strptime(pc.utf8_slice_codeunits(t["event_time"], 0, 19), format="%Y-%m-%d %H:%M:%S", unit="us")
+        t = t.set_column(0, "event_time", pc.cast(et, pa.timestamp("us", tz="UTC")))
+        pq.write_table(t, source, compression="none", use_dictionary=False)
+        os.remove(csv)
+    rows = pq.ParquetFile(source).metadata.num_rows
+    pa.set_cpu_count(1)
+    pa.set_io_thread_count(1)
+
+    ours_runs = []
+    for _ in range(a.runs):
+        out = subprocess.run([a.extract, "bench", "--parquet-io", source, "--out", ours], check=True, capture_output=True, text=True)
+        ours_runs.append(json.loads(out.stdout))
+    size = os.path.getsize(ours)
+    read_arrow, write_arrow = [], []
+    for _ in range(a.runs):
+        t0 = time.perf_counter()
+        table = pq.read_table(ours, use_threads=False)
+        read_arrow.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pq.write_table(table, theirs, compression="zstd")
+        write_arrow.append(time.perf_counter() - t0)
+    res = {
+        "rows": rows, "file_bytes": size,
+        "extract_write_s": statistics.median(r["write_seconds"] for r in ours_runs),
+        "extract_read_s": statistics.median(r["read_seconds"] for r in ours_runs),
+        "pyarrow_write_s": statistics.median(write_arrow),
+        "pyarrow_read_s": statistics.median(read_arrow),
+        "pyarrow_file_bytes": os.path.getsize(theirs),
+    }
+    json.dump(res, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()
