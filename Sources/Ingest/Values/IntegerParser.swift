@@ -78,8 +78,11 @@ public enum IntegerParser {
             if result == Int64.min { return .invalid }
             result = -result
         }
-        _ = sawDot
-        return .coerced(result)
+        // Canonical: nothing trimmed, no '+', no '.', no leading zero, not "-0".
+        let digitsStart = negative ? 1 : 0
+        let canonical = start == 0 && end == b.count - 1 && !sawDot && first != 0x2B
+            && (b.count - digitsStart == 1 || b[digitsStart] != 0x30) && !(negative && result == 0)
+        return canonical ? .exact(result) : .coerced(result)
     }
 
     /// Convenience for tests.
