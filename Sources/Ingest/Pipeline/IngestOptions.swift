@@ -21,8 +21,8 @@ public struct IngestOptions: Sendable {
     /// writer holds at most two more flushed buffers (one queued, one being written), so peak
     /// ingest memory is about 3 × maxBufferedRows × 100 bytes (≈ 900 MB at the default).
     public var maxBufferedRows = 3_000_000
-    /// Rows per Parquet row group.
-    public var rowGroupRows = 512 * 1024
+    /// Bytes read and parsed per step (the budget is checked after each step).
+    public var chunkBytes = 4 << 20
     /// Writes the part files (default: Parquet, zstd, fsynced).
     public var encoder: any PartEncoder
     /// Called on the parser thread with live counters (nil: no progress).

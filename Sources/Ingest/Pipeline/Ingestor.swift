@@ -114,9 +114,9 @@ public struct Ingestor {
     /// Parses one source completely, submitting its day buffers to the writer.
     private func ingestOne(_ source: InputSource, label: String, txn: StoreTransaction, writer: PartWriterThread,
                            rejectedBefore: Int) throws(IngestError) -> (SourceReport, SourceRecord, String?) {
-        let reader = try InputReader(source)
+        let reader = try InputReader(source, readSize: options.chunkBytes)
         var buf: [UInt8] = []
-        buf.reserveCapacity(8 << 20)
+        buf.reserveCapacity(2 * options.chunkBytes)
         let header = try Self.readHeader(reader: reader, into: &buf)
         var rejectsTemp: String?
         let log = RejectLog(source: source.name) { () throws(ColumnarError) in
@@ -131,7 +131,7 @@ public struct Ingestor {
         do {
             var more = true
             while more {
-                while buf.count < (4 << 20) {
+                while buf.count < options.chunkBytes {
                     if !(try reader.read(into: &buf)) { more = false; break }
                 }
                 let end = try buf.withUnsafeBytes { b in try parser.parse(b) }
