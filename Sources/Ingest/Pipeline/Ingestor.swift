@@ -20,6 +20,29 @@ import Columnar
 ///
 /// Headers of every file source are validated before anything is written.
 /// Memory: bounded by `IngestOptions.maxBufferedRows` (see there), never by the input size.
+///
+/// ### Semantics (learning-base.md §2–§3) and the documented differences from Spark's reader
+/// * Values are converted exactly as the reference job converts them (`TimestampParser`,
+///   `IntegerParser` without the 32-bit rule — ids are stored as Int64 and the query applies
+///   it —, `DoubleParser`, `UUIDParser`). A line whose stored values differ from its text is
+///   COERCED: stored, and its raw text recorded in `_rejects/` with the reasons.
+/// * A line whose field count differs from the header's is REJECTED. Spark would fill missing
+///   trailing fields with NULL and ignore extra ones; we refuse to guess (a truncated last line
+///   of a cut dump is the typical case) and keep the line in `_rejects/` instead.
+/// * A missing or unparseable event_time REJECTS the line (the reference drops it too).
+/// * Quoted fields may contain newlines (Spark's default `multiLine=false` would split them).
+///   Inside quotes only `\"` is unescaped; RFC-4180 `""` is kept raw as Spark does.
+/// * Non-ASCII digits in timestamps and Java hex-float prices are NULL here (out of scope of
+///   byte-exact compatibility per learning-base.md).
+/// * A source with a new content hash is a new source even at the same path (its rows are
+///   added; use `replace` with the old content to remove an old source).
+///
+/// ### Example
+/// ```swift
+/// let store = try Store(path: "./store", create: true)
+/// let report = try Ingestor(store: store, options: IngestOptions(encoder: ParquetPartEncoder()))
+///     .ingest(sources: [.file("2019-Oct.csv.gz"), .standardInput])
+/// ```
 public struct Ingestor {
     public let store: Store
     public let options: IngestOptions
