@@ -204,4 +204,27 @@ final class IngestBehaviourTests: XCTestCase {
         let rows = try IngestFixture.readStore(dir + "/s")
         XCTAssertEqual(rows.map(\.productId), [300, 200, 100, 5, 3, 9, 1])
     }
+
+    func testChunkBoundariesDoNotChangeTheResult() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let path = TestPaths.sharedFile("data/rees46/2019-Oct-head.csv").path
+        let big = try IngestFixture.ingest([path], store: dir + "/big")
+        let small = try IngestFixture.ingest([path], store: dir + "/small") { $0.chunkBytes = 4096 }
+        XCTAssertEqual(big.rowsStored, small.rowsStored)
+        XCTAssertEqual(big.rowsRejected, small.rowsRejected)
+        XCTAssertEqual(try IngestFixture.readStore(dir + "/big"), try IngestFixture.readStore(dir + "/small"))
+        // gzip members split across reads: many members, 4 KiB reads.
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var gz: [UInt8] = []
+        var offset = 0
+        while offset < data.count {
+            let n = min(7919, data.count - offset)
+            gz += try Gzip.compress(Array(data[offset..<(offset + n)]))
+            offset += n
+        }
+        let gzPath = try write(dir, "head.csv.gz", gz)
+        let zipped = try IngestFixture.ingest([gzPath], store: dir + "/gz") { $0.chunkBytes = 4096 }
+        XCTAssertEqual(zipped.rowsStored, big.rowsStored)
+        XCTAssertEqual(try IngestFixture.readStore(dir + "/gz"), try IngestFixture.readStore(dir + "/big"))
+    }
 }
