@@ -1,4 +1,5 @@
 import ArgumentParser
+import Query
 
 /// The default verb: the ML learning base for a window, from the store.
 struct LearningBaseCommand: ParsableCommand {
@@ -28,9 +29,20 @@ struct LearningBaseCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: csv or parquet (default: from the output's extension, else csv).")
     var format: String?
 
+    @Option(name: .long, help: "Worker threads (each merges the same files over its own user-id range).")
+    var workers: Int = 2
+
     func run() throws {
         try ErrorReporting.run {
-            throw CLIError.notImplemented(verb: "learning-base", issue: "issue 5")
+            let window = try TimeWindow(start: start, end: end)
+            let path = output ?? LearningBase.defaultOutputName(window)
+            let chosen = try OutputFormat.resolve(format, path: path)
+            guard workers >= 1 else { throw CLIError.usage("--workers must be at least 1") }
+            let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers)
+            for warning in report.warnings { printError("extract: warning: \(warning)") }
+            printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "
+                       + "\(report.stats.rowsScanned) rows scanned in \(report.stats.batchesRead) row groups of \(report.files) files, "
+                       + "\(report.stats.batchesPruned) pruned) to \(report.outputPath)")
         }
     }
 }

@@ -186,7 +186,8 @@ extension Double {
 /// The independent reference implementation of the learning base used by the golden and
 /// differential tests: Spark-like conversions (learning-base.md §3) in Python, the pipeline of
 /// §6 in DuckDB SQL, Spark's CSV text (§5.3) in Python. Modes: `normalized` (JSON lines of
-/// converted rows), `reference` (the learning-base CSV), `facts` (JSON for `Facts`).
+/// converted rows), `reference` (the learning-base CSV), `facts` (JSON for `Facts`), `store` (a
+/// day-partitioned events store written by pyarrow, independent of our writer and ingest).
 /// Arguments: MODE START_MICROS END_MICROS OUT CSV...
 public enum LearningBaseReference {
     public static let python = #"""
@@ -312,9 +313,42 @@ select u, sess, p, price, cat, brand, nvp, purchased, st, en, nvs, sp,
 from j order by u, st, sess, p nulls first
 '''
 
+UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+def write_store(rows, out):
+    # A store as the ingest writes it: events/date=YYYY-MM-DD/part-*.parquet, each day sorted by
+    # (user_id NULLs first, event_time, input order); row groups of LB_ROW_GROUP rows.
+    import os, uuid as uuidlib, pyarrow as pa, pyarrow.parquet as pq
+    group = int(os.environ.get('LB_ROW_GROUP', '64'))
+    days = {}
+    for i, r in enumerate(rows):
+        if r[0] is None: continue
+        days.setdefault(r[0] // 86400000000, []).append((i, r))
+    schema = pa.schema([('event_time', pa.timestamp('us', tz='UTC'), False), ('event_type', pa.string()),
+                        ('product_id', pa.int64()), ('category_id', pa.int64()), ('category_code', pa.string()),
+                        ('brand', pa.string()), ('price', pa.float64()), ('user_id', pa.int64()),
+                        ('user_session', pa.uuid()), ('user_session_raw', pa.string())])
+    def i64(v): return v if v is not None and -2**63 <= v < 2**63 else None
+    for day, items in days.items():
+        items.sort(key=lambda x: (x[1][6] is not None, x[1][6] or 0, x[1][0], x[0]))
+        rs = [r for _, r in items]
+        canon = [r[7] is not None and UUID_RE.match(r[7]) is not None for r in rs]
+        cols = [[r[0] for r in rs], [r[1] for r in rs], [i64(r[2]) for r in rs], [None] * len(rs),
+                [r[3] for r in rs], [r[4] for r in rs], [r[5] for r in rs], [i64(r[6]) for r in rs],
+                [uuidlib.UUID(r[7]).bytes if c else None for r, c in zip(rs, canon)],
+                [None if c else r[7] for r, c in zip(rs, canon)]]
+        arrays = [pa.array(c, type=f.type) if f.name != 'user_session' else pa.ExtensionArray.from_storage(pa.uuid(), pa.array(c, type=pa.binary(16)))
+                  for c, f in zip(cols, schema)]
+        d = '%s/events/date=%s' % (out, ts(day * 86400000000)[:10])
+        os.makedirs(d, exist_ok=True)
+        pq.write_table(pa.Table.from_arrays(arrays, schema=schema), d + '/part-0000.parquet', row_group_size=group,
+                       compression='zstd', store_schema=False)
+
 def main():
     mode, start, end, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     rows = read_rows(sys.argv[5:])
+    if mode == 'store':
+        write_store(rows, out)
+        return
     if mode == 'normalized':
         with open(out, 'w') as f:
             for r in rows:
