@@ -22,10 +22,38 @@ final class LearningBaseStoreTests: XCTestCase {
         let store = dir.appendingPathComponent("store").path
         setenv("LB_ROW_GROUP", String(rowGroup), 1)
         try InteropPython.run(LearningBaseReference.python, args: ["store", "0", "0", store, Self.events])
+        try Self.writeManifest(store: store)
         let facts = try LearningBaseComparison.Facts(json: LearningBaseReference.run(
             mode: "facts", start: Self.window.startMicros, end: Self.window.endMicros, inputs: [Self.events],
             out: dir.appendingPathComponent("facts.json").path))
         return (store, facts, dir)
+    }
+
+    /// Writes the `_manifest.json` our store keeps, describing the pyarrow-written files.
+    static func writeManifest(store: String) throws {
+        let root = store + "/events"
+        var schema: Schema?
+        var partitions: [PartitionRecord] = []
+        for dir in try FileManager.default.contentsOfDirectory(atPath: root).sorted() where dir.hasPrefix("date=") {
+            let day = CivilTime.dayNumber(micros: CivilTime.parseStrict(String(dir.dropFirst(5)))!)
+            var record = PartitionRecord(key: dir, day: day)
+            for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + dir).sorted() {
+                let file = try ParquetFile(path: root + "/" + dir + "/" + name)
+                schema = file.schema
+                var lo = Int64.max, hi = Int64.min
+                for g in 0..<file.rowGroupCount {
+                    if let s = file.statistics(rowGroup: g, column: "event_time"), case .int(let a)? = s.min, case .int(let b)? = s.max {
+                        lo = min(lo, a); hi = max(hi, b)
+                    }
+                }
+                record.files.append(PartFile(path: dir + "/" + name, rows: file.rowCount, bytes: try FileIO.size(root + "/" + dir + "/" + name),
+                                             source: "pyarrow", minTime: lo, maxTime: hi))
+            }
+            partitions.append(record)
+        }
+        var manifest = DatasetManifest(dataset: "events", schema: schema!, sortedBy: ["user_id", "event_time"])
+        manifest.partitions = partitions
+        try JSONEncoder().encode(manifest).write(to: URL(fileURLWithPath: root + "/_manifest.json"))
     }
 
     func testGoldenThroughLibraryAndBinary() throws {
@@ -116,6 +144,8 @@ final class LearningBaseStoreTests: XCTestCase {
         XCTAssertEqual(code, 3, err)
         let empty = dir.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty.appendingPathComponent("events"), withIntermediateDirectories: true)
+        try JSONEncoder().encode(DatasetManifest(dataset: "events", schema: EventColumns.schema))
+            .write(to: empty.appendingPathComponent("events/_manifest.json"))
         (code, err) = try run(["--store", empty.path, "--start", Self.start, "--end", Self.end, "-o", out])
         XCTAssertEqual(code, 3, err)
         (code, err) = try run(["--store", store, "--start", Self.start, "--end", Self.end, "-o", dir.path + "/missing/dir/o.csv"])

@@ -1,44 +1,54 @@
 import Columnar
 
-/// Planning of a learning-base query over the store: the day partitions of
-/// `<store>/events/date=YYYY-MM-DD/` that intersect the window, their files in name order
-/// (ingest order), each opened as a `ParquetEventRun`.
+/// Planning of a learning-base query over the store: the `events` manifest's day partitions
+/// that intersect the window, their files in manifest (ingest) order — a file whose
+/// [minTime, maxTime] misses the window is skipped without being opened — each opened as a
+/// `ParquetEventRun` (row groups are pruned later, per worker, by their statistics).
 ///
-/// Errors: no store directory, or no events dataset in it → `.missingStore` (exit 3); a file
-/// that cannot be opened or is not an events file → `.columnar(…)` naming the file.
+/// Errors: no store, no events dataset, or an events dataset without rows → `.missingStore`
+/// (exit 3); an unreadable manifest → `.columnar(.store)`; a file that cannot be opened or is
+/// not an events file → `.columnar(…)` naming the file (exit 4).
 public enum StoreScan {
     public struct Plan: Sendable {
         /// Runs in (day, file) order.
         public var runs: [any EventRun]
-        /// Day partitions in the store / in the window.
+        /// Day partitions in the store / in the window; files skipped by their time bounds.
         public var daysInStore: Int
         public var daysInWindow: Int
+        public var filesSkipped: Int
     }
 
-    public static func plan(store: String, window: TimeWindow) throws(QueryError) -> Plan {
-        let dataset = store + "/events"
-        guard FileIO.isDirectory(store) else { throw .missingStore("\(store): no such store directory") }
-        guard FileIO.isDirectory(dataset) else { throw .missingStore("\(store): the store holds no events (no events/ dataset); run `extract ingest` first") }
-        let names: [String]
-        do { names = try FileIO.list(dataset) } catch { throw .columnar(error) }
-        var days: [(Int64, String)] = []
-        for name in names where name.hasPrefix("date=") {
-            guard let day = CivilTime.parseStrict(String(name.dropFirst(5))).map({ CivilTime.dayNumber(micros: $0) }) else { continue }
-            days.append((day, name))
+    public static let dataset = "events"
+
+    public static func plan(store path: String, window: TimeWindow) throws(QueryError) -> Plan {
+        guard FileIO.isDirectory(path) else { throw .missingStore("\(path): no such store directory (run `extract ingest` first)") }
+        let manifest: DatasetManifest?
+        let store: Store
+        do {
+            store = try Store(path: path)
+            manifest = try store.manifest(dataset: dataset)
+        } catch {
+            if case .store(let p, let reason) = error { throw .missingStore("\(p): \(reason)") }
+            throw .columnar(error)
         }
-        guard !days.isEmpty else { throw .missingStore("\(store): the events dataset is empty; run `extract ingest` first") }
-        days.sort { $0.0 < $1.0 }
+        guard let manifest, manifest.totalRows > 0 else {
+            throw .missingStore("\(path): the store holds no events (run `extract ingest` first)")
+        }
+        let root = store.datasetPath(dataset) + "/"
         var runs: [any EventRun] = []
-        var inWindow = 0
-        for (day, name) in days where window.dayRange.contains(day) {
+        var inWindow = 0, skipped = 0
+        let partitions = manifest.partitions.sorted { ($0.day ?? .min) < ($1.day ?? .min) }
+        for partition in partitions {
+            // A partition without a day (NULL event_time) can never be inside a window.
+            guard let day = partition.day, window.dayRange.contains(day) else { continue }
             inWindow += 1
-            let dir = dataset + "/" + name
-            let files: [String]
-            do { files = try FileIO.list(dir) } catch { throw .columnar(error) }
-            for file in files.sorted() where file.hasSuffix(".parquet") && !file.hasPrefix(".") {
-                runs.append(try ParquetEventRun(path: dir + "/" + file))
+            for file in partition.files {
+                if let hi = file.maxTime, hi < window.startMicros { skipped += 1; continue }
+                if let lo = file.minTime, lo > window.endMicros { skipped += 1; continue }
+                if file.rows == 0 { skipped += 1; continue }
+                runs.append(try ParquetEventRun(path: root + file.path))
             }
         }
-        return Plan(runs: runs, daysInStore: days.count, daysInWindow: inWindow)
+        return Plan(runs: runs, daysInStore: manifest.partitions.count, daysInWindow: inWindow, filesSkipped: skipped)
     }
 }
