@@ -132,39 +132,30 @@ public enum LearningBaseComparison {
         }
     }
 
-    /// Non-empty lines (the writer ends every line with LF; quoted fields never hold raw
-    /// newlines after trimming except inside quotes, which `lines` respects).
+    /// Non-empty lines; a LF inside quotes (backslash escapes respected) does not end a line.
     static func lines(_ text: String) -> [String] {
-        var out: [String] = []
-        var current = ""
-        var inQuotes = false, escaped = false
-        for ch in text {
-            if escaped { escaped = false; current.append(ch); continue }
-            if inQuotes && ch == "\\" { escaped = true; current.append(ch); continue }
-            if ch == "\"" { inQuotes.toggle() }
-            if ch == "\n" && !inQuotes {
-                if !current.isEmpty { out.append(current) }
-                current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        if !current.isEmpty { out.append(current) }
-        return out
+        split(Array(text.utf8), separator: 0x0A).filter { !$0.isEmpty }
     }
 
     /// Raw field texts of one line, quotes and escapes kept as written.
     static func fields(_ line: String) -> [String] {
+        split(Array(line.utf8), separator: 0x2C)
+    }
+
+    private static func split(_ bytes: [UInt8], separator: UInt8) -> [String] {
         var out: [String] = []
-        var current = ""
+        var start = 0
         var inQuotes = false, escaped = false
-        for ch in line {
-            if escaped { escaped = false; current.append(ch); continue }
-            if inQuotes && ch == "\\" { escaped = true; current.append(ch); continue }
-            if ch == "\"" { inQuotes.toggle() }
-            if ch == "," && !inQuotes { out.append(current); current = "" } else { current.append(ch) }
+        for (i, b) in bytes.enumerated() {
+            if escaped { escaped = false; continue }
+            if inQuotes && b == 0x5C { escaped = true; continue }
+            if b == 0x22 { inQuotes.toggle() }
+            if b == separator && !inQuotes {
+                out.append(String(decoding: bytes[start..<i], as: UTF8.self))
+                start = i + 1
+            }
         }
-        out.append(current)
+        if separator == 0x2C || start < bytes.count { out.append(String(decoding: bytes[start...], as: UTF8.self)) }
         return out
     }
 }
@@ -186,14 +177,16 @@ extension Double {
 /// The independent reference implementation of the learning base used by the golden and
 /// differential tests: Spark-like conversions (learning-base.md §3) in Python, the pipeline of
 /// §6 in DuckDB SQL, Spark's CSV text (§5.3) in Python. Modes: `normalized` (JSON lines of
-/// converted rows), `reference` (the learning-base CSV), `facts` (JSON for `Facts`), `store` (a
+/// converted rows), `reference` (the learning-base CSV), `facts` (JSON for `Facts`), `both`
+/// (reference to OUT and facts to OUT.facts), `store` (a
 /// day-partitioned events store written by pyarrow, independent of our writer and ingest).
-/// Arguments: MODE START_MICROS END_MICROS OUT CSV...
+/// Arguments: MODE START_MICROS END_MICROS OUT CSV... — START/END may be comma-separated lists of
+/// windows, then the outputs are OUT.0, OUT.1, …
 public enum LearningBaseReference {
     public static let python = #"""
 # Independent reference of learning-base.md: Spark-like CSV conversions (section 3) in Python,
 # the learning base in DuckDB SQL (section 6), Spark's CSV text format (section 5.3) in Python.
-# usage: ref.py MODE START END OUT CSV...   MODE = normalized | reference | facts
+# usage: ref.py MODE START END OUT CSV...   MODE = normalized | reference | facts | both | store
 import csv, sys, json, math, re, duckdb
 
 def days_from_civil(y, m, d):
@@ -344,7 +337,8 @@ def write_store(rows, out):
                        compression='zstd', store_schema=False)
 
 def main():
-    mode, start, end, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    mode, out = sys.argv[1], sys.argv[4]
+    starts, ends = [int(v) for v in sys.argv[2].split(',')], [int(v) for v in sys.argv[3].split(',')]
     rows = read_rows(sys.argv[5:])
     if mode == 'store':
         write_store(rows, out)
@@ -354,9 +348,19 @@ def main():
             for r in rows:
                 f.write(json.dumps([r[0], r[1], r[2], r[3], r[4], None if r[5] is None else repr(r[5]), r[6], r[7]]) + '\n')
         return
+    import pyarrow as pa
     con = duckdb.connect()
-    con.execute('create table ev (t bigint, et varchar, pid hugeint, cat varchar, brand varchar, price double, uid hugeint, sess varchar)')
-    con.executemany('insert into ev values (?, ?, ?, ?, ?, ?, ?, ?)', rows)
+    names = ['t', 'et', 'pid', 'cat', 'brand', 'price', 'uid', 'sess']
+    types = [pa.int64(), pa.string(), pa.int64(), pa.string(), pa.string(), pa.float64(), pa.int64(), pa.string()]
+    ev = pa.table([pa.array([r[i] for r in rows], type=types[i]) for i in range(8)], names=names)
+    con.register('ev', ev)
+    for k, (start, end) in enumerate(zip(starts, ends)):
+        run_query(con, mode, start, end, out if len(starts) == 1 else '%s.%d' % (out, k))
+
+def run_query(con, mode, start, end, out):
+    if mode == 'both':
+        run_query(con, 'facts', start, end, out + '.facts')
+        mode = 'reference'
     if mode == 'facts':
         facts = {'text': {}, 'null_sessions': {}}
         q = '''select cast(u as varchar), sess, cast(p as varchar), list(cat), list(brand) from (
