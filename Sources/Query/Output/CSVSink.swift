@@ -40,16 +40,39 @@ struct CSVSink: LearningBaseSink {
         CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]), to: &out)
     }
 
-    /// Appends the CSV lines of one finished user.
+    /// Appends the CSV lines of one finished user. Rows come grouped by session, so the
+    /// session's leading (`user_id,user_session,`) and middle (columns 9–16) texts are formatted
+    /// once per session and copied for each of its rows.
     static func appendRows(_ u: UserAccumulator, to out: inout ContiguousArray<UInt8>) {
         let comma: UInt8 = 0x2C
+        var lead = ContiguousArray<UInt8>(), middle = ContiguousArray<UInt8>()
+        lead.reserveCapacity(64)
+        middle.reserveCapacity(96)
+        var current = -1
+        out.reserveCapacity(out.count + u.outGroups.count * 160 + u.pool.count * 2)
         u.pool.withUnsafeBytes { pool in
             for i in 0..<u.outGroups.count {
                 let g = Int(u.outGroups[i])
                 let s = Int(u.gSession[g])
-                CSVText.appendInt(Int64(u.userId), to: &out); out.append(comma)
-                let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
-                CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &out); out.append(comma)
+                if s != current {
+                    current = s
+                    lead.removeAll(keepingCapacity: true)
+                    CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
+                    let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
+                    CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead); lead.append(comma)
+                    middle.removeAll(keepingCapacity: true)
+                    let start = u.sStart[s], end = u.sEnd[s]
+                    CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
+                    CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
+                    CSVText.appendInt(u.sProducts[s], to: &middle); middle.append(comma)
+                    CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &middle); middle.append(comma)
+                    let clock = SessionClock.fields(start)
+                    CSVText.appendInt(Int64(clock.hour), to: &middle); middle.append(comma)
+                    CSVText.appendInt(Int64(clock.minute), to: &middle); middle.append(comma)
+                    CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
+                    CSVText.appendInt(Int64(u.sRank[s]), to: &middle); middle.append(comma)
+                }
+                out.append(contentsOf: lead)
                 if let p = UserAccumulator.productId(u.gProduct[g]) { CSVText.appendInt(Int64(p), to: &out) }
                 out.append(comma)
                 if u.gPriceCount[g] > 0 { JavaDouble.append(u.gPriceSum[g] / Double(u.gPriceCount[g]), to: &out) }
@@ -58,17 +81,8 @@ struct CSVSink: LearningBaseSink {
                 appendText(u.gBrand[g], pool, to: &out); out.append(comma)
                 let views = u.gViews[g]
                 CSVText.appendInt(views, to: &out); out.append(comma)
-                out.append(contentsOf: u.gPurchased[g] ? "true".utf8 : "false".utf8); out.append(comma)
-                let start = u.sStart[s], end = u.sEnd[s]
-                CSVText.appendTimestamp(start, to: &out); out.append(comma)
-                CSVText.appendTimestamp(end, to: &out); out.append(comma)
-                CSVText.appendInt(u.sProducts[s], to: &out); out.append(comma)
-                CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &out); out.append(comma)
-                let clock = SessionClock.fields(start)
-                CSVText.appendInt(Int64(clock.hour), to: &out); out.append(comma)
-                CSVText.appendInt(Int64(clock.minute), to: &out); out.append(comma)
-                CSVText.appendInt(Int64(clock.dayOfWeek), to: &out); out.append(comma)
-                CSVText.appendInt(Int64(u.sRank[s]), to: &out); out.append(comma)
+                out.append(contentsOf: u.gPurchased[g] ? "true,".utf8 : "false,".utf8)
+                out.append(contentsOf: middle)
                 let cumulative = u.outCumulative[i]
                 CSVText.appendInt(cumulative, to: &out); out.append(comma)
                 CSVText.appendInt(cumulative &- views, to: &out)
