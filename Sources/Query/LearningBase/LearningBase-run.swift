@@ -90,7 +90,7 @@ extension LearningBase {
             }
         case .parquet:
             var sinks: [ParquetSink] = []
-            for p in parts { sinks.append(try ParquetSink(path: p)) }
+            for (i, p) in parts.enumerated() { sinks.append(try ParquetSink(path: p, scratch: i > 0)) }
             let shared = SinkBox(sinks)
             stats = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ExecutionStats in
                 var sink = shared.sinks[i]

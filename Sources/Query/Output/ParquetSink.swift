@@ -42,9 +42,16 @@ final class ParquetSink: LearningBaseSink {
     private var cumulative = FixedWidthColumn<Int64>()
     private var previous = FixedWidthColumn<Int64>()
 
-    init(path: String, rowGroupRows: Int = 1 << 20) throws(QueryError) {
+    /// `scratch` writes a worker's intermediate part (uncompressed, plain, no CRC: cheap to
+    /// write and to read back into the final file).
+    init(path: String, rowGroupRows: Int = 1 << 20, scratch: Bool = false) throws(QueryError) {
         var options = ParquetWriterOptions()
         options.rowGroupRows = rowGroupRows
+        if scratch {
+            options.codec = .uncompressed
+            options.dictionary = false
+            options.pageCRC = false
+        }
         do {
             writer = try ParquetWriter(path: path, schema: Self.schema, options: options)
         } catch {
@@ -62,17 +69,8 @@ final class ParquetSink: LearningBaseSink {
                 session.appendBytes(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]))
                 product.append(UserAccumulator.productId(u.gProduct[g]), placeholder: 0)
                 price.append(u.gPriceCount[g] > 0 ? u.gPriceSum[g] / Double(u.gPriceCount[g]) : nil, placeholder: 0)
-                for (ref, column) in [(u.gCategory[g], 0), (u.gBrand[g], 1)] {
-                    if ref.length >= 0 {
-                        let o = Int(ref.offset)
-                        let bytes = UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)])
-                        if column == 0 { category.appendBytes(bytes) } else { brand.appendBytes(bytes) }
-                    } else if column == 0 {
-                        category.appendNull()
-                    } else {
-                        brand.appendNull()
-                    }
-                }
+                Self.append(u.gCategory[g], pool, to: &category)
+                Self.append(u.gBrand[g], pool, to: &brand)
                 views.values.append(u.gViews[g])
                 purchased.values.append(u.gPurchased[g])
                 let st = u.sStart[s], en = u.sEnd[s]
@@ -91,6 +89,16 @@ final class ParquetSink: LearningBaseSink {
             }
         }
         if rows >= chunkRows { try flushChunk() }
+    }
+
+    @inline(__always)
+    static func append(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to column: inout StringColumn) {
+        if ref.length >= 0 {
+            let o = Int(ref.offset)
+            column.appendBytes(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]))
+        } else {
+            column.appendNull()
+        }
     }
 
     private func flushChunk() throws(QueryError) {

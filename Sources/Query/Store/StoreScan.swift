@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 
 /// Planning of a learning-base query over the store: the `events` manifest's day partitions
 /// that intersect the window, their files in manifest (ingest) order — a file whose
@@ -22,19 +23,27 @@ public enum StoreScan {
 
     public static func plan(store path: String, window: TimeWindow) throws(QueryError) -> Plan {
         guard FileIO.isDirectory(path) else { throw .missingStore("\(path): no such store directory (run `extract ingest` first)") }
-        let manifest: DatasetManifest?
-        let store: Store
+        var manifest: DatasetManifest?
+        var root = path + "/" + dataset + "/"
         do {
-            store = try Store(path: path)
+            let store = try Store(path: path)
             manifest = try store.manifest(dataset: dataset)
+            root = store.datasetPath(dataset) + "/"
         } catch {
-            if case .store(let p, let reason) = error { throw .missingStore("\(p): \(reason)") }
-            throw .columnar(error)
+            switch error {
+            case .store(let p, let reason):
+                throw .missingStore("\(p): \(reason)")
+            case .io:
+                // A store we may not write (read-only mount, no lock file): read the committed
+                // manifest directly, as any reader may.
+                manifest = try readManifestDirectly(root + "_manifest.json")
+            default:
+                throw .columnar(error)
+            }
         }
         guard let manifest, manifest.totalRows > 0 else {
             throw .missingStore("\(path): the store holds no events (run `extract ingest` first)")
         }
-        let root = store.datasetPath(dataset) + "/"
         var runs: [any EventRun] = []
         var inWindow = 0, skipped = 0
         let partitions = manifest.partitions.sorted { ($0.day ?? .min) < ($1.day ?? .min) }
@@ -50,5 +59,16 @@ public enum StoreScan {
             }
         }
         return Plan(runs: runs, daysInStore: manifest.partitions.count, daysInWindow: inWindow, filesSkipped: skipped)
+    }
+
+    static func readManifestDirectly(_ file: String) throws(QueryError) -> DatasetManifest? {
+        guard FileIO.exists(file) else { return nil }
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readAll(file) } catch { throw .columnar(error) }
+        do {
+            return try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
+        } catch {
+            throw .columnar(.store(path: file, reason: "unreadable manifest: \(error)"))
+        }
     }
 }
