@@ -11,6 +11,15 @@ struct LearningBaseCommand: ParsableCommand {
         UTC) and writes the 18-column learning base of the reference Spark job, as CSV (the
         reference's exact text format) or Parquet. The format follows --format, else the output's
         extension. Without --output the name is extracted_<yyyyMMdd start>_<yyyyMMdd end>.csv.
+
+        Rows are sorted by (user_id, start_time, user_session, product_id with NULL first), so the
+        same query always writes the same bytes. Sessions of a user with equal start_time take
+        their sessions_precedentes slots in user_session text order, the hidden NULL-session
+        group first (the reference leaves that order arbitrary). CSV strings are trimmed and
+        quoted as the reference's CSV writer does; that is a rule of the CSV text format only:
+        Parquet strings are written as they are. ids outside 32 bits are NULL (reference cast).
+        The output is written under a temporary name and renamed, so a failed run never leaves
+        a partial file. A window without data writes a header-only file and a warning.
         """
     )
 
