@@ -1,4 +1,5 @@
 import ArgumentParser
+import Query
 
 /// The default verb: the ML learning base for a window, from the store.
 struct LearningBaseCommand: ParsableCommand {
@@ -10,6 +11,15 @@ struct LearningBaseCommand: ParsableCommand {
         UTC) and writes the 18-column learning base of the reference Spark job, as CSV (the
         reference's exact text format) or Parquet. The format follows --format, else the output's
         extension. Without --output the name is extracted_<yyyyMMdd start>_<yyyyMMdd end>.csv.
+
+        Rows are sorted by (user_id, start_time, user_session, product_id with NULL first), so the
+        same query always writes the same bytes. Sessions of a user with equal start_time take
+        their sessions_precedentes slots in user_session text order, the hidden NULL-session
+        group first (the reference leaves that order arbitrary). CSV strings are trimmed and
+        quoted as the reference's CSV writer does; that is a rule of the CSV text format only:
+        Parquet strings are written as they are. ids outside 32 bits are NULL (reference cast).
+        The output is written under a temporary name and renamed, so a failed run never leaves
+        a partial file. A window without data writes a header-only file and a warning.
         """
     )
 
@@ -28,9 +38,20 @@ struct LearningBaseCommand: ParsableCommand {
     @Option(name: .long, help: "Output format: csv or parquet (default: from the output's extension, else csv).")
     var format: String?
 
+    @Option(name: .long, help: "Worker threads (each merges the same files over its own user-id range).")
+    var workers: Int = 2
+
     func run() throws {
         try ErrorReporting.run {
-            throw CLIError.notImplemented(verb: "learning-base", issue: "issue 5")
+            let window = try TimeWindow(start: start, end: end)
+            let path = output ?? LearningBase.defaultOutputName(window)
+            let chosen = try OutputFormat.resolve(format, path: path)
+            guard workers >= 1 else { throw CLIError.usage("--workers must be at least 1") }
+            let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers)
+            for warning in report.warnings { printError("extract: warning: \(warning)") }
+            printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "
+                       + "\(report.stats.rowsScanned) rows scanned in \(report.stats.batchesRead) row groups of \(report.files) files, "
+                       + "\(report.stats.batchesPruned) pruned) to \(report.outputPath)")
         }
     }
 }

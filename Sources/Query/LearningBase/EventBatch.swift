@@ -1,0 +1,136 @@
+import Columnar
+
+/// One batch of events (a store row group, or an in-memory batch) decoded for the learning
+/// base: plain arrays the per-user pass reads by row index, plus the window selection.
+///
+/// Built once per batch from a `RecordBatch` holding (at least) the columns of
+/// `EventColumns.learningBase`; the rows keep the batch's order, which must be sorted by
+/// (user_id NULLs first, event_time). Memory: about 40 bytes per row plus the string columns.
+struct EventBatch: Sendable {
+    let count: Int
+    let userIds: ContiguousArray<Int64>
+    let userValid: Bitmap?
+    let times: ContiguousArray<Int64>
+    /// Rows inside the window (nil = every row; only boundary batches carry a bitmap).
+    let selection: ContiguousArray<UInt64>?
+    /// 0 = other event, 1 = `view`, 2 = `purchase` (exact byte comparison).
+    let kinds: ContiguousArray<UInt8>
+    let productIds: ContiguousArray<Int64>
+    let productValid: Bitmap?
+    let prices: ContiguousArray<Double>
+    let priceValid: Bitmap?
+    let category: StringSource
+    let brand: StringSource
+    /// 16 bytes per row; `sessionValid` clear when the uuid is NULL.
+    let sessionBytes: ContiguousArray<UInt8>
+    let sessionValid: Bitmap?
+    let sessionRaw: StringSource
+
+    enum Kind {
+        static let other: UInt8 = 0
+        static let view: UInt8 = 1
+        static let purchase: UInt8 = 2
+    }
+
+    /// Decodes `batch`; `needsFilter` computes the window selection with the SIMD kernel.
+    init(_ batch: RecordBatch, window: TimeWindow, needsFilter: Bool, source: String) throws(QueryError) {
+        count = batch.rowCount
+        func missing(_ name: String) -> QueryError {
+            .columnar(.corrupt(ParquetLocation(file: source, column: name), reason: "missing or mistyped column '\(name)'"))
+        }
+        guard let t = batch.column(named: EventColumns.eventTime)?.int64Column else { throw missing(EventColumns.eventTime) }
+        guard let u = batch.column(named: EventColumns.userId)?.int64Column else { throw missing(EventColumns.userId) }
+        times = t.values
+        userIds = u.values
+        userValid = u.validity
+        if let p = batch.column(named: EventColumns.productId)?.int64Column {
+            productIds = p.values
+            productValid = p.validity
+        } else {
+            throw missing(EventColumns.productId)
+        }
+        if let p = batch.column(named: EventColumns.price)?.doubleColumn {
+            prices = p.values
+            priceValid = p.validity
+        } else {
+            throw missing(EventColumns.price)
+        }
+        category = StringSource(batch.column(named: EventColumns.categoryCode), count: count)
+        brand = StringSource(batch.column(named: EventColumns.brand), count: count)
+        sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
+        switch batch.column(named: EventColumns.userSession) {
+        case .fixedBytes(let c)? where c.width == 16:
+            sessionBytes = c.bytes
+            sessionValid = c.validity
+        case nil:
+            sessionBytes = ContiguousArray(repeating: 0, count: count * 16)
+            sessionValid = Bitmap(count: count, value: false)
+        default:
+            throw missing(EventColumns.userSession)
+        }
+        kinds = EventBatch.decodeKinds(batch.column(named: EventColumns.eventType), count: count)
+        selection = needsFilter ? WindowFilter.select(times, start: window.startMicros, end: window.endMicros) : nil
+    }
+
+    /// Maps `event_type` to kind codes: per dictionary entry then by code, or per row.
+    static func decodeKinds(_ column: AnyColumn?, count: Int) -> ContiguousArray<UInt8> {
+        var out = ContiguousArray<UInt8>(repeating: Kind.other, count: count)
+        switch column {
+        case .dictionary(let c)?:
+            let dict = c.dictionary
+            var entryKinds = ContiguousArray<UInt8>(repeating: 0, count: dict.count)
+            dict.bytes.withUnsafeBytes { raw in
+                for i in 0..<dict.count { entryKinds[i] = kind(of: UnsafeRawBufferPointer(rebasing: raw[dict.range(i)])) }
+            }
+            c.codes.withUnsafeBufferPointer { codes in
+                for row in 0..<count where c.isValid(row) {
+                    let code = Int(codes[row])
+                    if code < entryKinds.count { out[row] = entryKinds[code] }
+                }
+            }
+        case .string(let c)?:
+            c.bytes.withUnsafeBytes { raw in
+                for row in 0..<count where c.isValid(row) {
+                    out[row] = kind(of: UnsafeRawBufferPointer(rebasing: raw[c.range(row)]))
+                }
+            }
+        default:
+            break
+        }
+        return out
+    }
+
+    @inline(__always)
+    static func kind(of bytes: UnsafeRawBufferPointer) -> UInt8 {
+        if bytes.elementsEqual("view".utf8) { return Kind.view }
+        if bytes.elementsEqual("purchase".utf8) { return Kind.purchase }
+        return Kind.other
+    }
+}
+
+extension Bitmap {
+    /// Unchecked bit read for hot loops (callers guarantee `index < count`).
+    @inline(__always) func bit(_ index: Int) -> Bool {
+        words.withUnsafeBufferPointer { $0[index &>> 6] & (1 &<< UInt64(index & 63)) != 0 }
+    }
+}
+
+extension Optional where Wrapped == ContiguousArray<UInt64> {
+    /// True when bit `index` is set (nil = all set).
+    @inline(__always) func isSelected(_ index: Int) -> Bool {
+        switch self {
+        case .none: true
+        case .some(let w): w.withUnsafeBufferPointer { $0[index &>> 6] & (1 &<< UInt64(index & 63)) != 0 }
+        }
+    }
+}
+
+extension Optional where Wrapped == Bitmap {
+    /// True when the row is valid (nil bitmap = all valid).
+    @inline(__always) func isSet(_ index: Int) -> Bool {
+        switch self {
+        case .none: true
+        case .some(let b): b.bit(index)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Columnar
+
+/// Where the per-user pass delivers its rows. Implementations: the CSV writer, the Parquet
+/// writer and the in-memory `RowCollector`. Called once per user with a finished accumulator
+/// (`outGroups` in output order); the sink must copy what it keeps.
+protocol LearningBaseSink {
+    mutating func consume(_ user: UserAccumulator) throws(QueryError)
+}
+
+/// One output row of the learning base, as typed values (tests and small in-memory uses).
+/// Strings are the raw values (not CSV-trimmed). Times are UTC microseconds.
+public struct LearningBaseRow: Sendable, Equatable, Hashable {
+    public var userId: Int32
+    public var userSession: String
+    public var productId: Int32?
+    public var price: Double?
+    public var categoryCode: String?
+    public var brand: String?
+    public var numViewsProduct: Int64
+    public var purchased: Bool
+    public var startTime: Int64
+    public var endTime: Int64
+    public var numViewsSession: Int64
+    public var duration: Int32
+    public var startHour: Int32
+    public var startMinute: Int32
+    public var startDayOfWeek: Int32
+    public var sessionsPrecedentes: Int32
+    public var numPrevAndCurrentProductViews: Int64
+    public var numPrevProductViews: Int64
+
+    /// The 18 column names, in output order.
+    public static let columnNames = [
+        "user_id", "user_session", "product_id", "price", "category_code", "brand", "num_views_product",
+        "purchased", "start_time", "end_time", "num_views_session", "duration", "start_hour", "start_minute",
+        "start_dayofweek", "sessions_precedentes", "num_prev_and_current_product_views", "num_prev_product_views",
+    ]
+}
+
+/// Derived time fields of a session start (UTC): hour, minute, Spark day of week (1 = Sunday).
+enum SessionClock {
+    @inline(__always)
+    static func fields(_ micros: Int64) -> (hour: Int32, minute: Int32, dayOfWeek: Int32) {
+        let day = CivilTime.dayNumber(micros: micros)
+        let secondOfDay = (micros &- day &* CivilTime.microsPerDay) / CivilTime.microsPerSecond
+        // 1970-01-01 was a Thursday (Spark: 5).
+        let weekday = ((day &+ 4) % 7 &+ 7) % 7
+        return (Int32(secondOfDay / 3600), Int32(secondOfDay / 60 % 60), Int32(weekday) &+ 1)
+    }
+
+    /// Whole seconds between two timestamps (floor of each, like Spark's long cast).
+    @inline(__always)
+    static func seconds(from start: Int64, to end: Int64) -> Int32 {
+        Int32(truncatingIfNeeded: floorSeconds(end) &- floorSeconds(start))
+    }
+
+    @inline(__always) static func floorSeconds(_ micros: Int64) -> Int64 {
+        micros >= 0 ? micros / CivilTime.microsPerSecond : (micros &- CivilTime.microsPerSecond &+ 1) / CivilTime.microsPerSecond
+    }
+}
+
+extension UserAccumulator {
+    func text(_ ref: TextRef) -> String? {
+        guard ref.length >= 0 else { return nil }
+        let o = Int(ref.offset)
+        return String(decoding: pool[o ..< o + Int(ref.length)], as: UTF8.self)
+    }
+
+    func sessionText(_ session: Int) -> String {
+        text(TextRef(offset: sTextOffset[session], length: sTextLength[session]))!
+    }
+
+    /// Product id of a product key (nil for the NULL product).
+    @inline(__always) static func productId(_ key: UInt64) -> Int32? {
+        key == nullProduct ? nil : Int32(truncatingIfNeeded: Int64(bitPattern: key) &- 1 &+ Int64(Int32.min))
+    }
+
+    /// The output row at position `i` of `outGroups` (allocates Strings: not for hot paths).
+    func row(_ i: Int) -> LearningBaseRow {
+        let g = Int(outGroups[i])
+        let s = Int(gSession[g])
+        let start = sStart[s], end = sEnd[s]
+        let clock = SessionClock.fields(start)
+        let cumulative = outCumulative[i]
+        return LearningBaseRow(
+            userId: userId, userSession: sessionText(s), productId: Self.productId(gProduct[g]),
+            price: gPriceCount[g] == 0 ? nil : gPriceSum[g] / Double(gPriceCount[g]),
+            categoryCode: text(gCategory[g]), brand: text(gBrand[g]), numViewsProduct: gViews[g],
+            purchased: gPurchased[g], startTime: start, endTime: end, numViewsSession: sProducts[s],
+            duration: SessionClock.seconds(from: start, to: end), startHour: clock.hour,
+            startMinute: clock.minute, startDayOfWeek: clock.dayOfWeek, sessionsPrecedentes: sRank[s],
+            numPrevAndCurrentProductViews: cumulative, numPrevProductViews: cumulative &- gViews[g])
+    }
+}
+
+/// A sink that keeps every row in memory as `LearningBaseRow`s (tests, small windows).
+struct RowCollector: LearningBaseSink {
+    var rows: [LearningBaseRow] = []
+    mutating func consume(_ user: UserAccumulator) throws(QueryError) {
+        for i in 0..<user.outGroups.count { rows.append(user.row(i)) }
+    }
+}
