@@ -152,4 +152,25 @@ print(json.dumps(out))
         let checks = try buildAndCompare(songs: Self.sample + "/song_data", logs: Self.sample + "/log_data", window: window)
         XCTAssertLessThan(checks["songplays"]!.ref, 6820)
     }
+    /// Synthetic data (many catalogue matches, escapes, logged-out sessions, upgrades) against
+    /// the same reference.
+    func testSyntheticDataMatchesDuckDBReference() throws {
+        var options = SparkifyGenerator.Options()
+        options.seed = 7
+        options.events = 20_000
+        options.users = 150
+        options.catalogueSongs = 300
+        options.days = 5
+        let generator = SparkifyGenerator(options: options)
+        let root = try TestPaths.temporaryDirectory(self, "sparkify-synthetic").path
+        XCTAssertEqual(try generator.writeSongs(to: root + "/song_data"), 300)
+        let events = try generator.writeLogs(to: root + "/log_data")
+        XCTAssertGreaterThanOrEqual(events, 20_000)
+        let checks = try buildAndCompare(songs: root + "/song_data", logs: root + "/log_data")
+        let plays = try XCTUnwrap(checks["songplays"])
+        // About 82% NextSong, 70% of them from the catalogue.
+        XCTAssertGreaterThan(plays.ref, events / 2)
+        XCTAssertGreaterThan(plays.matched, plays.ref / 2)
+        XCTAssertLessThan(plays.matched, plays.ref)
+    }
 }
