@@ -57,11 +57,21 @@ public enum JSONObjectStream {
                 }
                 i = end
             } catch {
-                let errorLine = lineAt(error.offset)
-                let resume = resynchronise(p, from: max(error.offset, start))
-                rejects.append(JSONReject(source: source, line: errorLine,
-                                          reason: "malformed JSON: \(error.reason)", text: text(p, start, resume)))
-                i = resume
+                // An object cut short (a truncated line) runs into the next line starting with
+                // '{': reject just its own lines, at its start line; else resume after the error.
+                let next = resynchronise(p, from: start)
+                if next <= error.offset {
+                    rejects.append(JSONReject(source: source, line: startLine,
+                                              reason: "malformed JSON: object not closed before the next line starting with '{'",
+                                              text: text(p, start, next)))
+                    i = next
+                } else {
+                    let errorLine = lineAt(error.offset)
+                    let resume = resynchronise(p, from: max(error.offset, start))
+                    rejects.append(JSONReject(source: source, line: errorLine,
+                                              reason: "malformed JSON: \(error.reason)", text: text(p, start, resume)))
+                    i = resume
+                }
             }
         }
         return lineAt(p.count)
