@@ -1,4 +1,6 @@
 import ArgumentParser
+import Columnar
+import Ingest
 
 /// `extract ingest`: raw dumps into the day-partitioned Parquet store.
 struct IngestCommand: ParsableCommand {
@@ -8,8 +10,11 @@ struct IngestCommand: ParsableCommand {
         discussion: """
         Run once per raw dump. Each UTC day becomes events/date=YYYY-MM-DD/part-<id>.parquet, sorted
         by (user_id, event_time, input order), zstd-compressed, with min/max statistics. Lines that
-        cannot be stored exactly go to _rejects/ with source, line and reason. Re-ingesting a source
-        already in the manifest is a no-op (use --replace to redo it).
+        cannot be stored exactly go to _rejects/ with source, line and reason: REJECTED lines (wrong
+        field count — unlike Spark, which fills missing trailing fields with NULL —, missing or
+        unparseable event_time) are not stored; COERCED lines are stored with the value the
+        reference Spark job computes. Re-ingesting a source already in the manifest is a no-op
+        (use --replace to redo it). A crash leaves the store as it was; re-run the same command.
         """
     )
 
@@ -25,6 +30,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Fail when more than N lines are rejected.")
     var maxRejects: Int?
 
+    @Option(name: .long, help: "Memory bound: rows buffered before the largest day is flushed (≈100 bytes each).")
+    var maxBufferedRows: Int = 3_000_000
+
     @Flag(name: .long, help: "Re-ingest sources already in the manifest.")
     var replace = false
 
@@ -33,7 +41,54 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
-            throw CLIError.notImplemented(verb: "ingest", issue: "issue 4")
+            guard format == "rees46" else {
+                throw CLIError.notImplemented(verb: "ingest --format \(format)", issue: "the Sparkify JSON issue")
+            }
+            guard !inputs.isEmpty else { throw CLIError.usage("give at least one input file (or - for stdin)") }
+            guard maxBufferedRows >= 1000 else { throw CLIError.usage("--max-buffered-rows must be at least 1000") }
+            let line = ProgressLine(quiet: quiet)
+            var options = IngestOptions(encoder: ParquetPartEncoder())
+            options.maxRejects = maxRejects
+            options.replace = replace
+            options.maxBufferedRows = maxBufferedRows
+            if line.enabled {
+                options.progress = { p in
+                    var text = "\(p.source): \(ProgressLine.bytes(p.bytesRead))"
+                    if let total = p.bytesTotal, total > 0 { text += " / \(ProgressLine.bytes(total))" }
+                    let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
+                    text += ", \(p.rowsRead) rows, \(Int(rate)) rows/s"
+                    if let total = p.bytesTotal, p.bytesRead > 0, p.elapsedSeconds > 0 {
+                        let eta = Double(total - p.bytesRead) / (Double(p.bytesRead) / p.elapsedSeconds)
+                        text += ", ETA \(ProgressLine.duration(eta))"
+                    }
+                    line.update(text)
+                }
+            }
+            options.message = { m in
+                line.finish()
+                printError(m)
+            }
+            let st = try Store(path: store, create: true)
+            let report = try Ingestor(store: st, options: options).ingest(sources: inputs.map(InputSource.init(argument:)))
+            line.finish()
+            if !quiet { print(Self.summary(report)) }
         }
+    }
+
+    static func summary(_ r: IngestReport) -> String {
+        var out: [String] = []
+        for s in r.sources {
+            if s.skipped { out.append("\(s.source): already ingested, skipped"); continue }
+            out.append("\(s.source): \(s.rowsRead) rows read, \(s.rowsStored) stored, \(s.rowsRejected) rejected, "
+                       + "\(s.rowsCoerced) coerced; \(s.parts) part files over \(s.days) days")
+            for (reason, n) in s.reasons.sorted(by: { $0.key < $1.key }) { out.append("  \(n)\t\(reason)") }
+            if let f = s.rejectsFile { out.append("  details: \(f)") }
+        }
+        let mbps = r.elapsedSeconds > 0 ? Double(r.bytes) / 1e6 / r.elapsedSeconds : 0
+        let rps = r.elapsedSeconds > 0 ? Double(r.rowsRead) / r.elapsedSeconds : 0
+        out.append("total: \(r.rowsRead) rows read, \(r.rowsStored) stored, \(r.rowsRejected) rejected, "
+                   + "\(r.rowsCoerced) coerced in \(ProgressLine.fixed(r.elapsedSeconds, 2)) s "
+                   + "(\(ProgressLine.fixed(mbps, 1)) MB/s, \(Int(rps)) rows/s)")
+        return out.joined(separator: "\n")
     }
 }

@@ -1,0 +1,126 @@
+/// The manifest of one dataset of a store, `<store>/<dataset>/_manifest.json`: the single
+/// source of truth for which files belong to the dataset. A file under the dataset folder that
+/// the manifest does not list is not part of the dataset (readers must go through the manifest
+/// or through the `*/*.parquet` glob, which never matches the hidden temporary names).
+public struct DatasetManifest: Codable, Sendable, Equatable {
+    /// Layout version of this manifest format.
+    public var formatVersion: Int
+    public var dataset: String
+    public var schema: Schema
+    /// Every source ingested, in ingestion order.
+    public var sources: [SourceRecord]
+    /// Partitions sorted by key; within each, files in commit order.
+    public var partitions: [PartitionRecord]
+    /// Column names each part file is sorted by (e.g. ["user_id", "event_time"]), if any.
+    public var sortedBy: [String]?
+    /// Renames and deletions decided by the last commit and not yet known to be applied.
+    /// Non-nil only between a commit point and the end of its roll-forward (see `Store`).
+    public var pending: PendingOperations?
+
+    public init(dataset: String, schema: Schema, sortedBy: [String]? = nil) {
+        formatVersion = 1
+        self.dataset = dataset
+        self.schema = schema
+        sources = []
+        partitions = []
+        self.sortedBy = sortedBy
+        pending = nil
+    }
+
+    /// All part files, with their partition.
+    public var allFiles: [(partition: PartitionRecord, file: PartFile)] {
+        partitions.flatMap { p in p.files.map { (p, $0) } }
+    }
+
+    public var totalRows: Int { partitions.reduce(0) { $0 + $1.files.reduce(0) { $0 + $1.rows } } }
+    public var totalBytes: Int { partitions.reduce(0) { $0 + $1.files.reduce(0) { $0 + $1.bytes } } }
+}
+
+/// One partition (`date=2019-10-01`, or "" for an unpartitioned dataset).
+public struct PartitionRecord: Codable, Sendable, Equatable {
+    /// Folder name under the dataset folder: "date=YYYY-MM-DD", or "" (files at the top).
+    public var key: String
+    /// Days since 1970-01-01 for day partitions.
+    public var day: Int64?
+    public var files: [PartFile]
+
+    public init(key: String, day: Int64?, files: [PartFile] = []) {
+        self.key = key
+        self.day = day
+        self.files = files
+    }
+
+    public var rows: Int { files.reduce(0) { $0 + $1.rows } }
+}
+
+/// One Parquet file of a partition.
+public struct PartFile: Codable, Sendable, Equatable {
+    /// Path relative to the dataset folder, e.g. "date=2019-10-01/part-<txn>-0003.parquet".
+    public var path: String
+    public var rows: Int
+    public var bytes: Int
+    /// `SourceRecord.contentHash` of the source the rows came from.
+    public var source: String
+    /// Min/max of the time column (micros), when the dataset has one.
+    public var minTime: Int64?
+    public var maxTime: Int64?
+
+    public init(path: String, rows: Int, bytes: Int, source: String, minTime: Int64?, maxTime: Int64?) {
+        self.path = path
+        self.rows = rows
+        self.bytes = bytes
+        self.source = source
+        self.minTime = minTime
+        self.maxTime = maxTime
+    }
+}
+
+/// The identity and outcome of one ingested source.
+public struct SourceRecord: Codable, Sendable, Equatable {
+    /// The path as given on the command line ("-" for standard input).
+    public var path: String
+    /// Size in bytes of the source as read (compressed size for .gz).
+    public var size: Int
+    /// Content hash of the source bytes as read (see `ContentHasher`), the identity used for
+    /// idempotent re-ingest.
+    public var contentHash: String
+    /// Data lines read (header and blank lines excluded).
+    public var rowsRead: Int
+    public var rowsStored: Int
+    public var rowsRejected: Int
+    public var rowsCoerced: Int
+    /// Count per reason (rejected and coerced reasons both).
+    public var reasons: [String: Int]
+    /// The rejects file, relative to the store folder, when any line was rejected or coerced.
+    public var rejectsFile: String?
+    /// UTC time of the commit, ISO 8601.
+    public var ingestedAt: String
+    /// Transaction that stored it.
+    public var transaction: String
+
+    public init(path: String, size: Int, contentHash: String, rowsRead: Int, rowsStored: Int, rowsRejected: Int,
+                rowsCoerced: Int, reasons: [String: Int], rejectsFile: String?, ingestedAt: String, transaction: String) {
+        self.path = path
+        self.size = size
+        self.contentHash = contentHash
+        self.rowsRead = rowsRead
+        self.rowsStored = rowsStored
+        self.rowsRejected = rowsRejected
+        self.rowsCoerced = rowsCoerced
+        self.reasons = reasons
+        self.rejectsFile = rejectsFile
+        self.ingestedAt = ingestedAt
+        self.transaction = transaction
+    }
+}
+
+/// File operations a commit decided, in store-relative paths, applied idempotently by the
+/// committer or, after a crash, by the next `Store` open (roll forward).
+public struct PendingOperations: Codable, Sendable, Equatable {
+    public struct Rename: Codable, Sendable, Equatable {
+        public var from: String
+        public var to: String
+    }
+    public var renames: [Rename]
+    public var deletes: [String]
+}

@@ -1,0 +1,230 @@
+import Columnar
+
+/// Typed parsing of REES46 CSV rows straight into per-day column buffers.
+///
+/// Fed with buffers of whole rows (`parse`), it scans them (`CSVScanner.scanSIMD`), checks the
+/// field count, converts each field with the reference semantics (`TimestampParser`,
+/// `IntegerParser`, `DoubleParser`, `UUIDParser`), appends the row to the buffer of its UTC day
+/// and records rejected/coerced lines in the `RejectLog`. The caller moves full day buffers
+/// out (`takeLargest`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
+/// through `bufferedRows`) plus the structural entries of one input buffer.
+struct EventCSVParser {
+    let header: CSVHeader
+    let fieldCount: Int
+    let rejects: RejectLog
+    /// 1-based physical line number of the next row.
+    private(set) var line: Int
+    private(set) var rowsRead = 0
+    private(set) var rowsStored = 0
+    private(set) var bufferedRows = 0
+    private var buffers: [EventBuffer] = []
+    private var dayIndex: [Int64: Int] = [:]
+    private var lastDay: Int64 = .min
+    private var lastIndex = -1
+    private var entries = ContiguousArray<UInt32>()
+    private var scratch: [UInt8] = []
+    // Field positions of the required columns.
+    private let iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession: Int
+
+    init(header: CSVHeader, rejects: RejectLog, firstDataLine: Int) {
+        self.header = header
+        fieldCount = header.names.count
+        self.rejects = rejects
+        line = firstDataLine
+        let x = header.indices
+        (iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession) =
+            (x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7], x[8])
+        entries.reserveCapacity(1 << 16)
+    }
+
+    /// Parses every complete row of `b` (from offset 0); returns the offset just past the last
+    /// complete row (the caller keeps the rest for the next call).
+    mutating func parse(_ b: UnsafeRawBufferPointer) throws(ColumnarError) -> Int {
+        entries.removeAll(keepingCapacity: true)
+        let end = CSVScanner.scanSIMD(b, start: 0, into: &entries)
+        try consumeEntries(b, ascii: UTF8Check.isASCII(UnsafeRawBufferPointer(rebasing: b[0..<end])))
+        return end
+    }
+
+    /// Parses the final bytes of the input (no newline needed at the end). A remainder that
+    /// is an unterminated quoted field is rejected as one line.
+    mutating func parseFinal(_ tail: UnsafeRawBufferPointer) throws(ColumnarError) {
+        guard !tail.isEmpty else { return }
+        var copy = [UInt8](tail)
+        if copy.last != 0x0A { copy.append(0x0A) }
+        var failure: ColumnarError?
+        copy.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
+            do throws(ColumnarError) {
+                let end = try parse(b)
+                if end < b.count {
+                    rowsRead += 1
+                    var rest = UnsafeRawBufferPointer(rebasing: b[end..<(b.count - 1)])
+                    if rest.last == 0x0D { rest = UnsafeRawBufferPointer(rebasing: rest[0..<(rest.count - 1)]) }
+                    try rejects.record(line: line, reasons: RejectReason.unterminatedQuote.bit, rejected: true, raw: rest)
+                }
+            } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    private mutating func consumeEntries(_ b: UnsafeRawBufferPointer, ascii: Bool) throws(ColumnarError) {
+        var rowStart = 0
+        var fieldStart = 0
+        var nFields = 0
+        // Start/end of each field of the current row (fields beyond the header are not kept).
+        var starts = [Int](repeating: 0, count: fieldCount + 1)
+        var ends = [Int](repeating: 0, count: fieldCount + 1)
+        var quoted = false
+        for e in entries {
+            let pos = Int(e & ~CSVScanner.newlineFlag)
+            if nFields <= fieldCount {
+                starts[nFields] = fieldStart
+                ends[nFields] = pos
+            }
+            if fieldStart < pos, b[fieldStart] == 0x22 { quoted = true }
+            nFields += 1
+            fieldStart = pos + 1
+            if e & CSVScanner.newlineFlag == 0 { continue }
+            // End of row: strip the CR of a CRLF from the last field.
+            var rowEnd = pos
+            if rowEnd > rowStart, b[rowEnd - 1] == 0x0D {
+                rowEnd -= 1
+                if nFields <= fieldCount + 1 { ends[nFields - 1] = max(starts[nFields - 1], rowEnd) }
+            }
+            let rowLine = line
+            line += 1
+            if quoted {
+                var k = rowStart
+                while k < pos { if b[k] == 0x0A { line += 1 }; k += 1 }
+            }
+            if nFields == 1 && rowEnd == rowStart {
+                // blank line: skipped
+            } else {
+                rowsRead += 1
+                let raw = UnsafeRawBufferPointer(rebasing: b[rowStart..<rowEnd])
+                if nFields != fieldCount {
+                    try rejects.record(line: rowLine, reasons: RejectReason.wrongFieldCount.bit, rejected: true, raw: raw)
+                } else {
+                    try row(b, starts, ends, ascii: ascii, line: rowLine, raw: raw)
+                }
+            }
+            rowStart = pos + 1
+            nFields = 0
+            quoted = false
+        }
+    }
+
+    private mutating func field(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> UnsafeRawBufferPointer {
+        CSVField.content(b, s, e, &scratch)
+    }
+
+    private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: [Int], _ ends: [Int], ascii: Bool,
+                              line: Int, raw: UnsafeRawBufferPointer) throws(ColumnarError) {
+        var reasons: UInt32 = 0
+        let timeText = field(b, starts[iTime], ends[iTime])
+        if timeText.isEmpty {
+            try rejects.record(line: line, reasons: RejectReason.missingEventTime.bit, rejected: true, raw: raw)
+            return
+        }
+        guard let t = TimestampParser.parse(timeText) else {
+            try rejects.record(line: line, reasons: RejectReason.badEventTime.bit, rejected: true, raw: raw)
+            return
+        }
+        if t.coerced { reasons |= RejectReason.eventTimeNotCanonical.bit }
+        let day = CivilTime.dayNumber(micros: t.micros)
+        let bi: Int
+        if day == lastDay {
+            bi = lastIndex
+        } else if let k = dayIndex[day] {
+            bi = k; lastDay = day; lastIndex = k
+        } else {
+            bi = buffers.count
+            buffers.append(EventBuffer(day: day))
+            dayIndex[day] = bi; lastDay = day; lastIndex = bi
+        }
+        buffers[bi].time.append(t.micros)
+        buffers[bi].minTime = min(buffers[bi].minTime, t.micros)
+        buffers[bi].maxTime = max(buffers[bi].maxTime, t.micros)
+
+        reasons |= Self.appendString(field(b, starts[iType], ends[iType]), ascii: ascii, to: &buffers[bi].eventType)
+        reasons |= Self.appendInt(field(b, starts[iProduct], ends[iProduct]), to: &buffers[bi].productId,
+                             .productIdNormalized, .productIdInvalid)
+        reasons |= Self.appendInt(field(b, starts[iCategory], ends[iCategory]), to: &buffers[bi].categoryId,
+                             .categoryIdNormalized, .categoryIdInvalid)
+        reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &buffers[bi].categoryCode)
+        reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &buffers[bi].brand)
+        switch DoubleParser.parse(field(b, starts[iPrice], ends[iPrice])) {
+        case .null: buffers[bi].price.append(nil, placeholder: 0)
+        case .exact(let v): buffers[bi].price.append(v, placeholder: 0)
+        case .coerced(let v): buffers[bi].price.append(v, placeholder: 0); reasons |= RejectReason.priceNormalized.bit
+        case .invalid: buffers[bi].price.append(nil, placeholder: 0); reasons |= RejectReason.priceInvalid.bit
+        }
+        reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &buffers[bi].userId,
+                             .userIdNormalized, .userIdInvalid)
+        // user_session: canonical UUID, else the raw text.
+        let s = field(b, starts[iSession], ends[iSession])
+        var uuid: (UInt64, UInt64) = (0, 0)
+        let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
+        if isUUID {
+            withUnsafeBytes(of: &uuid) { buffers[bi].session.append($0) }
+            buffers[bi].sessionRaw.appendNull()
+        } else {
+            buffers[bi].session.append(nil as [UInt8]?)
+            if s.isEmpty {
+                buffers[bi].sessionRaw.appendNull()
+            } else if ascii || UTF8Check.isValid(s) {
+                buffers[bi].sessionRaw.appendBytes(s)
+            } else {
+                buffers[bi].sessionRaw.appendBytes(UTF8Check.repair(s))
+                reasons |= RejectReason.invalidUTF8.bit
+            }
+        }
+        bufferedRows += 1
+        rowsStored += 1
+        if reasons != 0 { try rejects.record(line: line, reasons: reasons, rejected: false, raw: raw) }
+    }
+
+    private static func appendString(_ v: UnsafeRawBufferPointer, ascii: Bool,
+                                     to column: inout DictionaryBuilder) -> UInt32 {
+        if v.isEmpty { column.appendNull(); return 0 }
+        if ascii || UTF8Check.isValid(v) { column.append(v); return 0 }
+        let repaired = UTF8Check.repair(v)
+        repaired.withUnsafeBytes { column.append($0) }
+        return RejectReason.invalidUTF8.bit
+    }
+
+    private static func appendInt(_ v: UnsafeRawBufferPointer, to column: inout FixedWidthColumn<Int64>,
+                           _ normalized: RejectReason, _ invalid: RejectReason) -> UInt32 {
+        switch IntegerParser.parse(v) {
+        case .null: column.append(nil, placeholder: 0); return 0
+        case .exact(let x): column.append(x, placeholder: 0); return 0
+        case .coerced(let x): column.append(x, placeholder: 0); return normalized.bit
+        case .invalid: column.append(nil, placeholder: 0); return invalid.bit
+        }
+    }
+
+    /// Moves out the day buffer with the most rows.
+    mutating func takeLargest() -> EventBuffer? {
+        guard let k = buffers.indices.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
+        let out = buffers.remove(at: k)
+        rebuildIndex()
+        bufferedRows -= out.count
+        return out
+    }
+
+    /// Moves out every day buffer, in day order.
+    mutating func takeAll() -> [EventBuffer] {
+        let out = buffers.sorted { $0.day < $1.day }
+        buffers = []
+        rebuildIndex()
+        bufferedRows = 0
+        return out
+    }
+
+    private mutating func rebuildIndex() {
+        dayIndex = [:]
+        for (k, buf) in buffers.enumerated() { dayIndex[buf.day] = k }
+        lastDay = .min
+        lastIndex = -1
+    }
+}

@@ -1,0 +1,83 @@
+import Columnar
+
+/// Distinct byte strings → dense UInt32 codes (open addressing, linear probing), the
+/// dictionary of one column of one day buffer. Memory: the distinct bytes plus 8 bytes per
+/// slot (table kept ≤ 50 % full).
+struct StringInterner {
+    private(set) var values = StringColumn()
+    private var slots: ContiguousArray<Int32>
+    private var hashes: ContiguousArray<UInt64> = []
+    private var mask: Int
+
+    init() {
+        slots = ContiguousArray(repeating: -1, count: 256)
+        mask = 255
+    }
+
+    var count: Int { values.count }
+
+    static func hash(_ b: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
+        var i = 0
+        while i + 8 <= b.count {
+            h = (h ^ b.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < b.count { tail |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        return h ^ (h >> 31)
+    }
+
+    mutating func intern(_ b: UnsafeRawBufferPointer) -> UInt32 {
+        let h = StringInterner.hash(b)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let code = slots[i]
+            if code < 0 { break }
+            if hashes[Int(code)] == h && equals(Int(code), b) { return UInt32(code) }
+            i = (i + 1) & mask
+        }
+        let code = Int32(values.count)
+        values.appendBytes(b)
+        hashes.append(h)
+        slots[i] = code
+        if values.count * 2 > slots.count { grow() }
+        return UInt32(code)
+    }
+
+    private func equals(_ code: Int, _ b: UnsafeRawBufferPointer) -> Bool {
+        let r = values.range(code)
+        guard r.count == b.count else { return false }
+        return values.bytes.withUnsafeBytes { raw in
+            memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[r]), b)
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = ContiguousArray(repeating: -1, count: size)
+        mask = size - 1
+        for code in 0..<hashes.count {
+            var i = Int(truncatingIfNeeded: hashes[code]) & mask
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(code)
+        }
+    }
+}
+
+@inline(__always)
+func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+    if a.count != b.count { return false }
+    var i = 0
+    while i + 8 <= a.count {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    while i < a.count { if a[i] != b[i] { return false }; i += 1 }
+    return true
+}

@@ -1,0 +1,63 @@
+import Columnar
+
+/// Live counters for a progress display, reported about four times a second.
+public struct IngestProgress: Sendable {
+    public var source: String
+    /// Raw (possibly compressed) bytes read of this source, and its size when known.
+    public var bytesRead: Int
+    public var bytesTotal: Int?
+    public var rowsRead: Int
+    public var elapsedSeconds: Double
+}
+
+/// Options of `Ingestor`.
+public struct IngestOptions: Sendable {
+    /// Fail (store unchanged) when more lines than this are REJECTED (coerced lines do not count).
+    public var maxRejects: Int?
+    /// Redo sources already in the manifest (their old parts and rejects are removed).
+    public var replace = false
+    /// Memory bound: when more rows than this are buffered across day buffers, the largest
+    /// day buffer is flushed as an extra sorted part of its day. ≈ 75–100 bytes per row; the
+    /// writer holds at most two more flushed buffers (one queued, one being written), so peak
+    /// ingest memory is about 3 × maxBufferedRows × 100 bytes (≈ 900 MB at the default).
+    public var maxBufferedRows = 3_000_000
+    /// Rows per Parquet row group.
+    public var rowGroupRows = 512 * 1024
+    /// Writes the part files (default: Parquet, zstd, fsynced).
+    public var encoder: any PartEncoder
+    /// Called on the parser thread with live counters (nil: no progress).
+    public var progress: (@Sendable (IngestProgress) -> Void)?
+    /// Informational messages (e.g. "already ingested, skipped").
+    public var message: (@Sendable (String) -> Void)?
+
+    public init(encoder: any PartEncoder) { self.encoder = encoder }
+}
+
+/// The outcome of one source.
+public struct SourceReport: Sendable {
+    public var source: String
+    /// True when the source was already in the store (no-op).
+    public var skipped: Bool
+    public var contentHash: String
+    public var bytes: Int
+    public var rowsRead: Int
+    public var rowsStored: Int
+    public var rowsRejected: Int
+    public var rowsCoerced: Int
+    public var reasons: [String: Int]
+    public var parts: Int
+    public var days: Int
+    /// Store-relative path of its rejects file, if any line was rejected or coerced.
+    public var rejectsFile: String?
+}
+
+/// The outcome of one `Ingestor.ingest` call.
+public struct IngestReport: Sendable {
+    public var sources: [SourceReport]
+    public var elapsedSeconds: Double
+    public var rowsRead: Int { sources.reduce(0) { $0 + $1.rowsRead } }
+    public var rowsStored: Int { sources.reduce(0) { $0 + $1.rowsStored } }
+    public var rowsRejected: Int { sources.reduce(0) { $0 + $1.rowsRejected } }
+    public var rowsCoerced: Int { sources.reduce(0) { $0 + $1.rowsCoerced } }
+    public var bytes: Int { sources.reduce(0) { $0 + $1.bytes } }
+}

@@ -1,0 +1,229 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Columnar
+
+/// `extract ingest`: raw REES46 CSV dumps → the `events` dataset of a store.
+///
+/// One call is one store transaction: every source is parsed (this thread) into per-day
+/// buffers flushed to a writer thread that sorts and encodes the part files; rejected and
+/// coerced lines go to one rejects file per source; the manifest is committed once at the end
+/// (see `Store`). Any error, or more than `maxRejects` rejected lines, abandons the
+/// transaction: the store is left unchanged.
+///
+/// Idempotence: a source whose content hash is already in the manifest is skipped with a
+/// message (`replace` redoes it and removes its old parts and rejects). A file is hashed up
+/// front only when the manifest has a source of the same size; otherwise the hash is computed
+/// while parsing (stdin always; a duplicate found once read is discarded).
+///
+/// Headers of every file source are validated before anything is written.
+/// Memory: bounded by `IngestOptions.maxBufferedRows` (see there), never by the input size.
+public struct Ingestor {
+    public let store: Store
+    public let options: IngestOptions
+
+    public init(store: Store, options: IngestOptions) {
+        self.store = store
+        self.options = options
+    }
+
+    public func ingest(sources: [InputSource]) throws(IngestError) -> IngestReport {
+        let started = Self.now()
+        for case .file(let path) in sources { _ = try Self.readHeader(.file(path)) }
+        let existing: DatasetManifest?
+        do { existing = try store.manifest(dataset: EventsDataset.name) } catch { throw .columnar(error) }
+        let knownHashes = Set((existing?.sources ?? []).map(\.contentHash))
+        let knownSizes = Set((existing?.sources ?? []).map(\.size))
+
+        let txn: StoreTransaction
+        do {
+            txn = try store.begin(dataset: EventsDataset.name, schema: EventsDataset.schema, sortedBy: EventsDataset.sortedBy)
+        } catch { throw .columnar(error) }
+        let writer = PartWriterThread(transaction: txn, encoder: options.encoder)
+        var reports: [SourceReport] = []
+        var records: [SourceRecord] = []
+        var seen = Set<String>()
+        var discarded: [(label: String, rejectsTemp: String?)] = []
+        var kept: [(label: String, hash: String)] = []
+        var totalRejected = 0
+        do throws(IngestError) {
+            for (index, source) in sources.enumerated() {
+                if case .file(let path) = source, let size = try? FileIO.size(path), knownSizes.contains(size) {
+                    let h: String
+                    do { h = try ContentHasher.hashFile(path) } catch { throw .columnar(error) }
+                    if seen.contains(h) || (knownHashes.contains(h) && !options.replace) {
+                        reports.append(skipped(source, hash: h, size: size))
+                        continue
+                    }
+                }
+                let label = "pending-\(index)"
+                let (report, record, rejectsTemp) = try ingestOne(source, label: label, txn: txn, writer: writer,
+                                                                  rejectedBefore: totalRejected)
+                let hash = report.contentHash
+                if seen.contains(hash) || (knownHashes.contains(hash) && !options.replace) {
+                    discarded.append((label, rejectsTemp))
+                    reports.append(skipped(source, hash: hash, size: report.bytes))
+                    continue
+                }
+                if knownHashes.contains(hash) { txn.replaceSource(contentHash: hash) }
+                seen.insert(hash)
+                totalRejected += report.rowsRejected
+                kept.append((label, hash))
+                reports.append(report)
+                records.append(record)
+            }
+            do { try writer.finish() } catch { throw .columnar(error) }
+            for d in discarded {
+                txn.discardParts(source: d.label)
+                if let t = d.rejectsTemp { try? FileIO.remove(t) }
+            }
+            for k in kept { txn.relabelParts(source: k.label, as: k.hash) }
+            for i in reports.indices where !reports[i].skipped {
+                let parts = txn.addedParts(source: reports[i].contentHash)
+                reports[i].parts = parts.count
+                reports[i].days = Set(parts.map { $0.path.prefix { $0 != "/" } }).count
+            }
+            let stamp = Self.isoNow()
+            for i in records.indices {
+                records[i].transaction = txn.id
+                records[i].ingestedAt = stamp
+            }
+            CrashPoint.reach("before-commit")
+            if records.isEmpty {
+                txn.abandon()
+            } else {
+                do { try txn.commit(sources: records) } catch { throw .columnar(error) }
+            }
+        } catch {
+            try? writer.finish()
+            txn.abandon()
+            throw error
+        }
+        return IngestReport(sources: reports, elapsedSeconds: Self.now() - started)
+    }
+
+    private func skipped(_ source: InputSource, hash: String, size: Int) -> SourceReport {
+        options.message?("\(source.name): already ingested (same content), skipped; use --replace to redo it")
+        return SourceReport(source: source.name, skipped: true, contentHash: hash, bytes: size, rowsRead: 0,
+                            rowsStored: 0, rowsRejected: 0, rowsCoerced: 0, reasons: [:], parts: 0, days: 0,
+                            rejectsFile: nil)
+    }
+
+    /// Parses one source completely, submitting its day buffers to the writer.
+    private func ingestOne(_ source: InputSource, label: String, txn: StoreTransaction, writer: PartWriterThread,
+                           rejectedBefore: Int) throws(IngestError) -> (SourceReport, SourceRecord, String?) {
+        let reader = try InputReader(source)
+        var buf: [UInt8] = []
+        buf.reserveCapacity(8 << 20)
+        let header = try Self.readHeader(reader: reader, into: &buf)
+        var rejectsTemp: String?
+        let log = RejectLog(source: source.name) { () throws(ColumnarError) in
+            let pair = try txn.reserveRejectsFile()
+            rejectsTemp = pair.temporaryPath
+            return pair
+        }
+        var parser = EventCSVParser(header: header.header, rejects: log, firstDataLine: 2)
+        buf.removeSubrange(0..<header.consumed)
+        let started = Self.now()
+        var lastReport = started
+        do {
+            var more = true
+            while more {
+                while buf.count < (4 << 20) {
+                    if !(try reader.read(into: &buf)) { more = false; break }
+                }
+                let end = try buf.withUnsafeBytes { b in try parser.parse(b) }
+                if end == 0 && buf.count > (64 << 20) {
+                    throw IngestError.malformed(source: source.name, line: parser.line,
+                                                reason: "a row longer than 64 MiB (unterminated quoted field?)")
+                }
+                buf.removeSubrange(0..<end)
+                if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
+                    throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
+                }
+                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeLargest() {
+                    try writer.submit(day, source: label)
+                }
+                if let progress = options.progress {
+                    let t = Self.now()
+                    if t - lastReport >= 0.25 {
+                        lastReport = t
+                        progress(IngestProgress(source: source.name, bytesRead: reader.rawBytesRead, bytesTotal: reader.fileSize,
+                                                rowsRead: parser.rowsRead, elapsedSeconds: t - started))
+                    }
+                }
+            }
+            try buf.withUnsafeBytes { b in try parser.parseFinal(b) }
+            if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
+                throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
+            }
+            for day in parser.takeAll() { try writer.submit(day, source: label) }
+            try log.finish()
+        } catch let e as IngestError {
+            throw e
+        } catch let e as ColumnarError {
+            throw .columnar(e)
+        } catch {
+            throw .io(source: source.name, reason: "\(error)")
+        }
+        let hash = reader.hasher.digest
+        var reasons: [String: Int] = [:]
+        for (r, n) in log.counts { reasons[r.rawValue] = n }
+        let report = SourceReport(source: source.name, skipped: false, contentHash: hash, bytes: reader.rawBytesRead,
+                                  rowsRead: parser.rowsRead, rowsStored: parser.rowsStored, rowsRejected: log.rejected,
+                                  rowsCoerced: log.coerced, reasons: reasons, parts: 0, days: 0, rejectsFile: log.finalPath)
+        let record = SourceRecord(path: source.name, size: reader.rawBytesRead, contentHash: hash,
+                                  rowsRead: parser.rowsRead, rowsStored: parser.rowsStored, rowsRejected: log.rejected,
+                                  rowsCoerced: log.coerced, reasons: reasons, rejectsFile: log.finalPath,
+                                  ingestedAt: "", transaction: "")
+        return (report, record, rejectsTemp)
+    }
+
+    /// Reads until the end of the header line; returns it parsed and the bytes it used
+    /// (BOM and line end included). Throws `.badHeader` for an empty input or a missing column.
+    static func readHeader(reader: InputReader, into buf: inout [UInt8]) throws(IngestError)
+        -> (header: CSVHeader, consumed: Int) {
+        var scanned = 0
+        var newline: Int?
+        while newline == nil {
+            if let k = buf[scanned...].firstIndex(of: 0x0A) { newline = k; break }
+            scanned = buf.count
+            if !(try reader.read(into: &buf)) { break }
+            if buf.count > (16 << 20) { throw .badHeader(source: reader.source.name, reason: "no header line in the first 16 MiB") }
+        }
+        if buf.isEmpty { throw .badHeader(source: reader.source.name, reason: "empty input: no header line") }
+        let lineEnd = newline ?? buf.count
+        var start = 0
+        if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { start = 3 }
+        var end = lineEnd
+        if end > start, buf[end - 1] == 0x0D { end -= 1 }
+        let (header, missing) = buf.withUnsafeBytes {
+            CSVHeader.parse(UnsafeRawBufferPointer(rebasing: $0[start..<end]), required: EventsDataset.requiredColumns)
+        }
+        guard let header else {
+            throw .badHeader(source: reader.source.name, reason: "missing required column(s) \(missing.joined(separator: ", ")) in the header")
+        }
+        return (header, min(buf.count, lineEnd + 1))
+    }
+
+    static func readHeader(_ source: InputSource) throws(IngestError) -> CSVHeader {
+        let reader = try InputReader(source)
+        var buf: [UInt8] = []
+        return try readHeader(reader: reader, into: &buf).header
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func isoNow() -> String {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        let s = CivilTime.isoDateTime(micros: Int64(t.tv_sec) * 1_000_000)
+        return String(s.prefix(10)) + "T" + String(s.dropFirst(11)) + "Z"
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Columnar
+
+/// The second core of the ingest: takes flushed day buffers from a bounded queue, sorts each
+/// (user_id NULLs first, event_time, input order), encodes it as a part file of its day and
+/// adds it to the transaction. Memory: at most `queueCapacity` waiting buffers plus the one
+/// being written (and its sorted copy). The first error stops the work; `finish` reports it.
+final class PartWriterThread: @unchecked Sendable {
+    struct Job: Sendable {
+        var buffer: EventBuffer
+        var sourceLabel: String
+    }
+
+    private let queue: WorkQueue<Job>
+    private let transaction: StoreTransaction
+    private let encoder: any PartEncoder
+    private let done = NSCondition()
+    private var finished = false
+    private var failure: ColumnarError?
+    private(set) var partsWritten = 0
+
+    init(transaction: StoreTransaction, encoder: any PartEncoder, queueCapacity: Int = 1) {
+        queue = WorkQueue(capacity: queueCapacity)
+        self.transaction = transaction
+        self.encoder = encoder
+        let thread = Thread { [self] in run() }
+        thread.name = "extract-part-writer"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Hands a buffer to the writer (blocks while the queue is full). Throws the writer's
+    /// error, if it already failed.
+    func submit(_ buffer: EventBuffer, source: String) throws(ColumnarError) {
+        if let e = currentFailure() { throw e }
+        queue.put(Job(buffer: buffer, sourceLabel: source))
+    }
+
+    private func currentFailure() -> ColumnarError? {
+        done.lock()
+        defer { done.unlock() }
+        return failure
+    }
+
+    private func run() {
+        while let job = queue.take() {
+            if currentFailure() != nil { continue }
+            do throws(ColumnarError) {
+                let batch = try job.buffer.sortedBatch()
+                let r = try transaction.reservePart(partitionKey: StoreTransaction.dayKey(job.buffer.day), day: job.buffer.day)
+                let bytes = try encoder.write(batch, to: r.temporaryPath)
+                transaction.addPart(r, rows: batch.rowCount, bytes: bytes, source: job.sourceLabel,
+                                    minTime: job.buffer.minTime, maxTime: job.buffer.maxTime)
+                done.lock()
+                partsWritten += 1
+                done.unlock()
+                CrashPoint.reach("after-first-part")
+            } catch {
+                done.lock()
+                if failure == nil { failure = error }
+                done.unlock()
+            }
+        }
+        done.lock()
+        finished = true
+        done.broadcast()
+        done.unlock()
+    }
+
+    /// Closes the queue, waits for every submitted buffer to be written, rethrows the first error.
+    func finish() throws(ColumnarError) {
+        queue.close()
+        done.lock()
+        while !finished { done.wait() }
+        let f = failure
+        done.unlock()
+        if let f { throw f }
+    }
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Price text → Double with Spark's non-ANSI `cast(s as double)` (`learning-base.md` §3.3):
+/// `java.lang.Double.parseDouble` after trimming bytes ≤ 0x20 (not 0x7F), plus Spark's
+/// case-insensitive special literals `[+]inf`, `[+]infinity`, `-inf`, `-infinity`, `nan`.
+///
+/// The Java decimal grammar is validated here (`[+-]? (d+ [. d*] | . d+) ([eE] [+-]? d+)? [fFdD]?`,
+/// `[+-]?NaN`, `[+-]?Infinity`); only then is `strtod` called on the validated digits, so
+/// `strtod`'s extra forms (hex, `inf` spellings, locale) can never leak in. Overflow → ±∞,
+/// underflow → ±0. Documented difference: Java hex floats (`0x1p3`) are NULL here.
+/// Memory: a 64-byte stack buffer; longer numbers take one heap copy.
+public enum DoubleParser {
+    public enum Outcome: Equatable, Sendable {
+        case null
+        /// A plain decimal/exponent literal, stored as is.
+        case exact(Double)
+        /// Trimmed, suffixed (`12.5d`) or a special literal: stored, raw text recorded.
+        case coerced(Double)
+        /// Non-empty text the reference turns into NULL: NULL stored, raw text recorded.
+        case invalid
+
+        public static func == (a: Outcome, b: Outcome) -> Bool {
+            switch (a, b) {
+            case (.null, .null), (.invalid, .invalid): return true
+            case (.exact(let x), .exact(let y)), (.coerced(let x), .coerced(let y)):
+                return x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
+            default: return false
+            }
+        }
+    }
+
+    public static func parse(_ b: UnsafeRawBufferPointer) -> Outcome {
+        if b.isEmpty { return .null }
+        var start = 0
+        var end = b.count
+        while start < end, b[start] <= 0x20 { start += 1 }
+        while end > start, b[end - 1] <= 0x20 { end -= 1 }
+        if start == end { return .invalid }
+        let trimmed = start != 0 || end != b.count
+        // Grammar check.
+        var i = start
+        if b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+        let bodyStart = i
+        var intDigits = 0, fracDigits = 0
+        while i < end, b[i] &- 48 < 10 { i += 1; intDigits += 1 }
+        if i < end, b[i] == 0x2E {
+            i += 1
+            while i < end, b[i] &- 48 < 10 { i += 1; fracDigits += 1 }
+        }
+        var numeric = intDigits + fracDigits > 0
+        if numeric, i < end, b[i] | 0x20 == 0x65 {  // e / E
+            var j = i + 1
+            if j < end, b[j] == 0x2B || b[j] == 0x2D { j += 1 }
+            var expDigits = 0
+            while j < end, b[j] &- 48 < 10 { j += 1; expDigits += 1 }
+            if expDigits == 0 { numeric = false } else { i = j }
+        }
+        var suffixed = false
+        if numeric, i < end, b[i] | 0x20 == 0x66 || b[i] | 0x20 == 0x64 { i += 1; suffixed = true }
+        if numeric, i == end {
+            let value = convert(b, start, suffixed ? end - 1 : end)
+            return trimmed || suffixed ? .coerced(value) : .exact(value)
+        }
+        // Java's NaN / Infinity (case-sensitive, optional sign).
+        let negative = b[start] == 0x2D
+        if matches(b, bodyStart, end, "NaN") { return .coerced(.nan) }
+        if matches(b, bodyStart, end, "Infinity") { return .coerced(negative ? -.infinity : .infinity) }
+        // Spark's special literals (case-insensitive, on the trimmed text).
+        if matchesFolded(b, start, end, "inf") || matchesFolded(b, start, end, "+inf")
+            || matchesFolded(b, start, end, "infinity") || matchesFolded(b, start, end, "+infinity") {
+            return .coerced(.infinity)
+        }
+        if matchesFolded(b, start, end, "-inf") || matchesFolded(b, start, end, "-infinity") {
+            return .coerced(-.infinity)
+        }
+        if matchesFolded(b, start, end, "nan") { return .coerced(.nan) }
+        return .invalid
+    }
+
+    private static func matches(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ word: StaticString) -> Bool {
+        guard e - s == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<(e - s) where b[s + k] != w[k] { return false }
+        return true
+    }
+
+    private static func matchesFolded(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ word: StaticString) -> Bool {
+        guard e - s == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<(e - s) {
+            let c = b[s + k]
+            let folded = (c >= 0x41 && c <= 0x5A) ? c | 0x20 : c
+            if folded != w[k] { return false }
+        }
+        return true
+    }
+
+    /// strtod over validated text `b[s..<e]` (NUL-terminated copy).
+    private static func convert(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Double {
+        let len = e - s
+        if len < 64 {
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in
+                for k in 0..<len { buf[k] = CChar(bitPattern: b[s + k]) }
+                buf[len] = 0
+                return strtod(buf.baseAddress!, nil)
+            }
+        }
+        var copy = [CChar](repeating: 0, count: len + 1)
+        for k in 0..<len { copy[k] = CChar(bitPattern: b[s + k]) }
+        return strtod(copy, nil)
+    }
+
+    /// Convenience for tests.
+    public static func parse(_ text: String) -> Outcome {
+        var s = text
+        return s.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+}
