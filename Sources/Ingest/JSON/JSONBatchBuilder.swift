@@ -1,5 +1,16 @@
 import Columnar
 
+/// Why one JSON object was rejected: the full reason (with the offending value) and a
+/// value-free category for the per-source counts in the manifest.
+public struct JSONRowError: Sendable, Equatable {
+    public var reason: String
+    public var category: String
+    public init(_ reason: String, category: String) {
+        self.reason = reason
+        self.category = category
+    }
+}
+
 /// Accumulates typed columns from scanned JSON objects, following a list of `JSONFieldSpec`s.
 ///
 /// `append` converts every projected value of one object first (into a small per-row cell list
@@ -70,13 +81,16 @@ public struct JSONBatchBuilder: Sendable {
     /// Converts the projected values in `slots` (filled by `scanner.scanObject` over `p`) and
     /// appends one row. Returns nil on success, or the reason the object is rejected (missing
     /// required key, wrong type, out-of-range number, invalid UTF-8 or escape).
-    public mutating func append(_ p: UnsafeRawBufferPointer) -> String? {
+    public mutating func append(_ p: UnsafeRawBufferPointer) -> JSONRowError? {
         scratch.removeAll(keepingCapacity: true)
         for (f, spec) in fields.enumerated() {
             let span = slots[f]
             let fieldType = schema.fields[spec.column].type
             if span.kind == .absent || span.kind == .null {
-                if spec.required { return span.kind == .absent ? "missing \"\(spec.key)\"" : "\"\(spec.key)\" is null" }
+                if spec.required {
+                    return span.kind == .absent ? JSONRowError("missing \"\(spec.key)\"", category: "missing \"\(spec.key)\"")
+                        : JSONRowError("\"\(spec.key)\" is null", category: "\"\(spec.key)\" is null")
+                }
                 cells[spec.column] = .null
                 if spec.rule == .stringWithInt { cells[spec.column + 1] = .null }
                 continue
@@ -89,21 +103,21 @@ public struct JSONBatchBuilder: Sendable {
                         do throws(JSONSyntaxError) {
                             try JSONString.unescape(p, span.start, span.end, into: &scratch)
                         } catch {
-                            return "\"\(spec.key)\": \(error.reason)"
+                            return JSONRowError("\"\(spec.key)\": \(error.reason)", category: "\"\(spec.key)\": invalid string")
                         }
                         guard scratch.withUnsafeBytes({ JSONString.isValidUTF8($0, s, scratch.count) }) else {
-                            return "\"\(spec.key)\": invalid UTF-8"
+                            return JSONRowError("\"\(spec.key)\": invalid UTF-8", category: "\"\(spec.key)\": invalid string")
                         }
                         cells[spec.column] = .scratch(s, scratch.count)
                     } else {
-                        guard JSONString.isValidUTF8(p, span.start, span.end) else { return "\"\(spec.key)\": invalid UTF-8" }
+                        guard JSONString.isValidUTF8(p, span.start, span.end) else { return JSONRowError("\"\(spec.key)\": invalid UTF-8", category: "\"\(spec.key)\": invalid string") }
                         cells[spec.column] = .raw(span.start, span.end)
                     }
                 } else if spec.rule == .stringWithInt, span.kind == .number,
                           JSONNumber.int64(p, span.start, span.end) != nil {
                     cells[spec.column] = .raw(span.start, span.end)
                 } else {
-                    return "\"\(spec.key)\": expected a string, found \(Self.kindName(span.kind))"
+                    return JSONRowError("\"\(spec.key)\": expected a string, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
                 }
                 if spec.rule == .stringWithInt {
                     cells[spec.column + 1] = .null
@@ -115,31 +129,31 @@ public struct JSONBatchBuilder: Sendable {
                 }
             case .integer:
                 guard span.kind == .number else {
-                    return "\"\(spec.key)\": expected an integer, found \(Self.kindName(span.kind))"
+                    return JSONRowError("\"\(spec.key)\": expected an integer, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
                 }
                 guard let v = JSONNumber.int64(p, span.start, span.end) else {
-                    return "\"\(spec.key)\": \(Self.text(p, span)) is not an integer"
+                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not an integer", category: "\"\(spec.key)\": not an integer")
                 }
                 if fieldType == .int32, v < Int64(Int32.min) || v > Int64(Int32.max) {
-                    return "\"\(spec.key)\": \(v) out of the 32-bit range"
+                    return JSONRowError("\"\(spec.key)\": \(v) out of the 32-bit range", category: "\"\(spec.key)\": out of range")
                 }
                 cells[spec.column] = .int(v)
             case .double:
                 guard span.kind == .number else {
-                    return "\"\(spec.key)\": expected a number, found \(Self.kindName(span.kind))"
+                    return JSONRowError("\"\(spec.key)\": expected a number, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
                 }
                 let d = JSONNumber.double(p, span.start, span.end)
-                guard d.isFinite else { return "\"\(spec.key)\": \(Self.text(p, span)) out of range" }
+                guard d.isFinite else { return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) out of range", category: "\"\(spec.key)\": out of range") }
                 cells[spec.column] = .double(d)
             case .epochMillis:
                 guard span.kind == .number else {
-                    return "\"\(spec.key)\": expected epoch milliseconds, found \(Self.kindName(span.kind))"
+                    return JSONRowError("\"\(spec.key)\": expected epoch milliseconds, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
                 }
                 guard let ms = JSONNumber.int64(p, span.start, span.end) else {
-                    return "\"\(spec.key)\": \(Self.text(p, span)) is not whole epoch milliseconds"
+                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not whole epoch milliseconds", category: "\"\(spec.key)\": not whole epoch milliseconds")
                 }
                 let (us, overflow) = ms.multipliedReportingOverflow(by: 1000)
-                guard !overflow else { return "\"\(spec.key)\": \(ms) out of range" }
+                guard !overflow else { return JSONRowError("\"\(spec.key)\": \(ms) out of range", category: "\"\(spec.key)\": out of range") }
                 cells[spec.column] = .int(us)
             }
         }

@@ -5,12 +5,15 @@ public struct JSONReject: Sendable, Equatable, CustomStringConvertible {
     public var source: String
     public var line: Int
     public var reason: String
+    /// The reason without the offending value (e.g. `"ts": wrong type`, `malformed JSON`).
+    public var category: String
     public var text: String
 
-    public init(source: String, line: Int, reason: String, text: String) {
+    public init(source: String, line: Int, reason: String, category: String, text: String) {
         self.source = source
         self.line = line
         self.reason = reason
+        self.category = category
         self.text = text
     }
 
@@ -52,8 +55,9 @@ public enum JSONObjectStream {
             do throws(JSONSyntaxError) {
                 guard p[i] == UInt8(ascii: "{") else { throw JSONSyntaxError("expected a JSON object", at: i) }
                 let end = try builder.scanner.scanObject(p, from: i, slots: &builder.slots)
-                if let reason = builder.append(p) {
-                    rejects.append(JSONReject(source: source, line: startLine, reason: reason, text: text(p, start, end)))
+                if let failure = builder.append(p) {
+                    rejects.append(JSONReject(source: source, line: startLine, reason: failure.reason,
+                                              category: failure.category, text: text(p, start, end)))
                 }
                 i = end
             } catch {
@@ -63,13 +67,15 @@ public enum JSONObjectStream {
                 if next <= error.offset {
                     rejects.append(JSONReject(source: source, line: startLine,
                                               reason: "malformed JSON: object not closed before the next line starting with '{'",
+                                              category: "malformed JSON",
                                               text: text(p, start, next)))
                     i = next
                 } else {
                     let errorLine = lineAt(error.offset)
                     let resume = resynchronise(p, from: max(error.offset, start))
                     rejects.append(JSONReject(source: source, line: errorLine,
-                                              reason: "malformed JSON: \(error.reason)", text: text(p, start, resume)))
+                                              reason: "malformed JSON: \(error.reason)", category: "malformed JSON",
+                                              text: text(p, start, resume)))
                     i = resume
                 }
             }

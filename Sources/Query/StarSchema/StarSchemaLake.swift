@@ -37,6 +37,9 @@ public enum StarSchemaLake {
         let id = getpid()
         let temporary = parent + "/." + name + ".tmp-\(id)"
         let old = parent + "/." + name + ".old-\(id)"
+        if FileIO.exists(trimmed), !FileIO.isDirectory(trimmed) {
+            throw .outputNotWritable(path: lake, reason: "exists and is not a directory")
+        }
         var summary = Summary()
         do {
             try LakeDirectory.removeTree(temporary)
