@@ -35,9 +35,11 @@ public struct JSONBatchBuilder: Sendable {
 
     private var slotOf: [Slot]
     private var strings: [StringColumn] = []
-    private var int32s: [FixedWidthColumn<Int32>] = []
-    private var int64s: [FixedWidthColumn<Int64>] = []
-    private var doubles: [FixedWidthColumn<Double>] = []
+    // Fixed-width values are built as plain arrays plus validity bits (FixedWidthColumn's generic
+    // `append` is not specialised across the module boundary), wrapped in `finish`.
+    private var int32s: [ColumnValues<Int32>] = []
+    private var int64s: [ColumnValues<Int64>] = []
+    private var doubles: [ColumnValues<Double>] = []
     private var cells: [Cell]
     private var scratch: [UInt8] = []
     /// Reused by `scan`: one span per projected key.
@@ -59,9 +61,9 @@ public struct JSONBatchBuilder: Sendable {
         }
         self.slotOf = slotOf
         strings = Array(repeating: StringColumn(), count: s)
-        int32s = Array(repeating: FixedWidthColumn<Int32>(), count: i32)
-        int64s = Array(repeating: FixedWidthColumn<Int64>(), count: i64)
-        doubles = Array(repeating: FixedWidthColumn<Double>(), count: d)
+        int32s = Array(repeating: ColumnValues<Int32>(), count: i32)
+        int64s = Array(repeating: ColumnValues<Int64>(), count: i64)
+        doubles = Array(repeating: ColumnValues<Double>(), count: d)
         cells = Array(repeating: .null, count: schema.fields.count)
         slots = Array(repeating: .absent, count: fields.count)
     }
@@ -167,11 +169,11 @@ public struct JSONBatchBuilder: Sendable {
                 default: strings[k].appendNull()
                 }
             case .int32(let k):
-                if case .int(let v) = cell { int32s[k].append(Int32(truncatingIfNeeded: v), placeholder: 0) } else { int32s[k].append(nil, placeholder: 0) }
+                if case .int(let v) = cell { int32s[k].append(Int32(truncatingIfNeeded: v)) } else { int32s[k].appendNull(0) }
             case .int64(let k):
-                if case .int(let v) = cell { int64s[k].append(v, placeholder: 0) } else { int64s[k].append(nil, placeholder: 0) }
+                if case .int(let v) = cell { int64s[k].append(v) } else { int64s[k].appendNull(0) }
             case .double(let k):
-                if case .double(let v) = cell { doubles[k].append(v, placeholder: 0) } else { doubles[k].append(nil, placeholder: 0) }
+                if case .double(let v) = cell { doubles[k].append(v) } else { doubles[k].appendNull(0) }
             }
         }
         rowCount += 1
@@ -211,13 +213,38 @@ public struct JSONBatchBuilder: Sendable {
         for (column, slot) in slotOf.enumerated() {
             switch slot {
             case .string(let k): columns.append(.string(strings[k])); strings[k] = StringColumn()
-            case .int32(let k): columns.append(.int32(int32s[k])); int32s[k] = FixedWidthColumn()
-            case .int64(let k): columns.append(.int64(int64s[k])); int64s[k] = FixedWidthColumn()
-            case .double(let k): columns.append(.double(doubles[k])); doubles[k] = FixedWidthColumn()
+            case .int32(let k): columns.append(.int32(int32s[k].take()))
+            case .int64(let k): columns.append(.int64(int64s[k].take()))
+            case .double(let k): columns.append(.double(doubles[k].take()))
             }
             _ = column
         }
         rowCount = 0
         return try RecordBatch(schema: schema, columns: columns)
+    }
+}
+
+/// Values and validity of one fixed-width column under construction (specialised in this module).
+struct ColumnValues<T: BitwiseCopyable & Sendable>: Sendable {
+    var values = ContiguousArray<T>()
+    var validity = Bitmap(reservingCapacity: 0)
+    var nulls = 0
+
+    @inline(__always) mutating func append(_ v: T) {
+        values.append(v)
+        validity.append(true)
+    }
+
+    @inline(__always) mutating func appendNull(_ placeholder: T) {
+        values.append(placeholder)
+        validity.append(false)
+        nulls += 1
+    }
+
+    /// The column built so far (no bitmap when there is no null); resets to empty.
+    mutating func take() -> FixedWidthColumn<T> {
+        let column = FixedWidthColumn(values: values, validity: nulls > 0 ? validity : nil)
+        self = ColumnValues()
+        return column
     }
 }

@@ -31,12 +31,19 @@ struct SongCatalogue {
     var songs: [SongRecord] = []
     /// One record per artist_id (the most complete), sorted by artist_id.
     var artists: [SongRecord] = []
-    /// (title, artist_name) -> indices into `songs`.
-    var byTitleArtist: [MatchKey: [Int]] = [:]
+    /// FNV-1a of (title, 0xFF, artist_name) bytes -> indices into `songs`; candidates are then
+    /// compared byte for byte, so events are matched without building Strings.
+    var byTitleArtist: [UInt64: [Int]] = [:]
+    var titleBytes: [[UInt8]] = []
+    var artistBytes: [[UInt8]] = []
 
-    struct MatchKey: Hashable {
-        var title: String
-        var artist: String
+    @inline(__always)
+    static func matchHash(_ title: UnsafeRawBufferPointer, _ artist: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in title { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
+        for b in artist { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     init(batches: [RecordBatch]) throws(QueryError) {
@@ -70,8 +77,11 @@ struct SongCatalogue {
         songs = Self.deduplicateSongs(records)
         artists = Self.bestArtists(records)
         for (i, s) in songs.enumerated() {
-            guard let t = s.title, let a = s.artistName else { continue }
-            byTitleArtist[MatchKey(title: t, artist: a), default: []].append(i)
+            titleBytes.append(Array((s.title ?? "").utf8))
+            artistBytes.append(Array((s.artistName ?? "").utf8))
+            guard s.title != nil, s.artistName != nil else { continue }
+            let h = titleBytes[i].withUnsafeBytes { t in artistBytes[i].withUnsafeBytes { a in Self.matchHash(t, a) } }
+            byTitleArtist[h, default: []].append(i)
         }
     }
 
@@ -117,14 +127,14 @@ struct SongCatalogue {
         return out
     }
 
-    /// The song matching a NextSong event: same title and artist name, duration within 1 s of
-    /// `length`; the closest duration wins, ties by smallest song_id (songs are sorted by id).
-    func match(title: String, artist: String, length: Double) -> SongRecord? {
-        guard let candidates = byTitleArtist[MatchKey(title: title, artist: artist)] else { return nil }
+    /// The song matching a NextSong event: same title and artist name (bytes), duration within
+    /// 1 s of `length`; the closest duration wins, ties by smallest song_id (songs are sorted by id).
+    func match(title: UnsafeRawBufferPointer, artist: UnsafeRawBufferPointer, length: Double) -> SongRecord? {
+        guard let candidates = byTitleArtist[Self.matchHash(title, artist)] else { return nil }
         var best: Int?
         var bestDiff = Double.infinity
         for i in candidates {
-            guard let d = songs[i].duration else { continue }
+            guard let d = songs[i].duration, titleBytes[i].elementsEqual(title), artistBytes[i].elementsEqual(artist) else { continue }
             let diff = abs(d - length)
             if diff <= 1.0, diff < bestDiff {
                 best = i

@@ -30,8 +30,10 @@ public enum StarSchema {
                 }
                 guard view.page.equals(row, nextSong) else { continue }
                 var match: SongRecord?
-                if let title = view.song.string(row), let artist = view.artist.string(row), let length = view.length[row] {
-                    match = catalogue.match(title: title, artist: artist, length: length)
+                if view.song.isValid(row), view.artist.isValid(row), let length = view.length[row] {
+                    match = view.song.withBytes(row) { title in
+                        view.artist.withBytes(row) { artist in catalogue.match(title: title, artist: artist, length: length) }
+                    }
                 }
                 let id = view.userId.withBytes(row) { bytes in
                     SongplayID.make(tsMillis: Self.floorMillis(ts), userId: bytes, sessionId: session, itemInSession: item)
@@ -158,22 +160,22 @@ struct LogView {
 struct SongplayBuilder {
     var ids = ContiguousArray<Int64>()
     var startTimes: [Int64] = []
-    var users = FixedWidthColumn<Int64>()
+    var users = NullableValues<Int64>()
     var levels = StringColumn()
     var songIds = StringColumn()
     var artistIds = StringColumn()
-    var sessions = FixedWidthColumn<Int64>()
+    var sessions = NullableValues<Int64>()
     var locations = StringColumn()
     var agents = StringColumn()
 
     mutating func append(id: Int64, ts: Int64, user: Int64?, session: Int64?, match: SongRecord?, view: LogView, row: Int) {
         ids.append(id)
         startTimes.append(ts)
-        users.append(user, placeholder: 0)
+        users.append(user)
         view.level.append(row, to: &levels)
         songIds.append(match?.songId)
         artistIds.append(match?.artistId)
-        sessions.append(session, placeholder: 0)
+        sessions.append(session)
         view.location.append(row, to: &locations)
         view.userAgent.append(row, to: &agents)
     }
@@ -199,11 +201,11 @@ struct SongplayBuilder {
         let columns: [AnyColumn] = [
             .int64(FixedWidthColumn(values: sortedIds)),
             .int64(FixedWidthColumn(values: sortedTimes)),
-            .int64(ColumnGather.gather(users, order)),
+            .int64(ColumnGather.gather(users.column, order)),
             .string(ColumnGather.gather(levels, order)),
             .string(ColumnGather.gather(songIds, order)),
             .string(ColumnGather.gather(artistIds, order)),
-            .int64(ColumnGather.gather(sessions, order)),
+            .int64(ColumnGather.gather(sessions.column, order)),
             .string(ColumnGather.gather(locations, order)),
             .string(ColumnGather.gather(agents, order)),
             .int32(FixedWidthColumn(values: years)),
@@ -211,4 +213,20 @@ struct SongplayBuilder {
         ]
         do { return try RecordBatch(schema: StarSchemaTables.songplaysSchema, columns: columns) } catch { throw .columnar(error) }
     }
+}
+
+/// A fixed-width column under construction: values plus validity bits, specialised here
+/// (FixedWidthColumn's generic `append` is not specialised across the module boundary).
+struct NullableValues<T: BitwiseCopyable & Sendable & Numeric> {
+    var values = ContiguousArray<T>()
+    var validity = Bitmap(reservingCapacity: 0)
+    var nulls = 0
+
+    @inline(__always) mutating func append(_ v: T?) {
+        values.append(v ?? 0)
+        validity.append(v != nil)
+        if v == nil { nulls += 1 }
+    }
+
+    var column: FixedWidthColumn<T> { FixedWidthColumn(values: values, validity: nulls > 0 ? validity : nil) }
 }
