@@ -1,0 +1,268 @@
+import Columnar
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `extract ingest --format sparkify-songs|sparkify-logs`: Sparkify JSON files → the `songs`
+/// (unpartitioned) or `sparkify_log` (`date=YYYY-MM-DD` of `ts`, UTC) dataset of a store.
+///
+/// Same guarantees as the CSV `Ingestor`, through the same `Store` transaction API:
+/// - one call is one transaction; any error, or more than `maxRejects` rejected records in
+///   total, abandons it and leaves the store unchanged; a crash leaves the store as before or
+///   as after (see `Store`);
+/// - idempotent: every input file is a source identified by its content hash (`ContentHasher`);
+///   a file already in the manifest (or given twice) is skipped unless `replace`, which removes
+///   its old parts and rejects at commit;
+/// - rejected records (malformed JSON, wrong types, missing `ts`/`song_id`/`artist_id`) are not
+///   stored; each source with rejects gets `_rejects/<dataset>-<txn>-<n>.csv` with
+///   `source,line,kind,reason,raw` (same layout as the CSV ingest).
+///
+/// Parts: logs are written per (source, day), rows sorted by `ts` then input order; songs one
+/// part per source file. Memory: up to `maxBufferedRows` parsed rows (≈ 200 bytes each for logs)
+/// plus one read chunk; a larger source is written as several parts per day.
+public struct SparkifyIngestor {
+    public let store: Store
+    public let format: SparkifyFormat
+    public let options: IngestOptions
+
+    public init(store: Store, format: SparkifyFormat, options: IngestOptions) {
+        self.store = store
+        self.format = format
+        self.options = options
+    }
+
+    public func ingest(inputs: [String]) throws(IngestError) -> IngestReport {
+        let started = Self.now()
+        let files = try SparkifyJSONReader.expandInputs(inputs)
+        guard !files.isEmpty else { throw .io(source: inputs.joined(separator: " "), reason: "no .json files found") }
+        let existing: DatasetManifest?
+        do { existing = try store.manifest(dataset: format.dataset) } catch { throw .columnar(error) }
+        let known = Set((existing?.sources ?? []).map(\.contentHash))
+
+        // Identify every source first (cheap next to parsing): skipped ones never start a transaction.
+        var todo: [(path: String, hash: String, size: Int)] = []
+        var reports: [SourceReport] = []
+        var seen = Set<String>()
+        for path in files {
+            let hash: String, size: Int
+            do {
+                hash = try ContentHasher.hashFile(path)
+                size = try FileIO.size(path)
+            } catch { throw .io(source: path, reason: error.description) }
+            if seen.contains(hash) || (known.contains(hash) && !options.replace) {
+                options.message?("\(path): already ingested (same content), skipped; use --replace to redo it")
+                reports.append(SourceReport(source: path, skipped: true, contentHash: hash, bytes: size, rowsRead: 0,
+                                            rowsStored: 0, rowsRejected: 0, rowsCoerced: 0, reasons: [:], parts: 0,
+                                            days: 0, rejectsFile: nil))
+                continue
+            }
+            seen.insert(hash)
+            todo.append((path, hash, size))
+        }
+        guard !todo.isEmpty else { return IngestReport(sources: reports, elapsedSeconds: Self.now() - started) }
+
+        let txn: StoreTransaction
+        do {
+            txn = try store.begin(dataset: format.dataset, schema: format.schema,
+                                  sortedBy: format == .logs ? ["ts"] : nil)
+        } catch { throw .columnar(error) }
+        var records: [SourceRecord] = []
+        var totalRejected = 0
+        let totalBytes = todo.reduce(0) { $0 + $1.size }
+        var doneBytes = 0
+        var lastProgress = started
+        var rowsSoFar = 0
+        do throws(IngestError) {
+            let reader = SparkifyJSONReader(format: format, batchRows: max(1000, options.maxBufferedRows))
+            for source in todo {
+                if known.contains(source.hash) { txn.replaceSource(contentHash: source.hash) }
+                var parts: [PartFile] = []
+                var stored = 0
+                let rejects: [JSONReject]
+                do {
+                    rejects = try reader.read(path: source.path, onBatch: { batch in
+                        parts += try writeParts(batch, source: source.hash, txn: txn)
+                        stored += batch.rowCount
+                    }, onProgress: { bytes in
+                        guard let progress = options.progress else { return }
+                        let t = Self.now()
+                        if t - lastProgress >= 0.25 {
+                            lastProgress = t
+                            progress(IngestProgress(source: source.path, bytesRead: doneBytes + bytes, bytesTotal: totalBytes,
+                                                    rowsRead: rowsSoFar + stored, elapsedSeconds: t - started))
+                        }
+                    })
+                } catch let e as IngestError {
+                    throw e
+                } catch let e as ColumnarError {
+                    throw .columnar(e)
+                } catch {
+                    throw .io(source: source.path, reason: "\(error)")
+                }
+                doneBytes += source.size
+                rowsSoFar += stored + rejects.count
+                totalRejected += rejects.count
+                if let limit = options.maxRejects, totalRejected > limit {
+                    throw .tooManyRejects(source: source.path, rejected: totalRejected, limit: limit)
+                }
+                var rejectsFile: String?
+                if !rejects.isEmpty {
+                    do { rejectsFile = try writeRejects(rejects, txn: txn) } catch { throw .columnar(error) }
+                }
+                var reasons: [String: Int] = [:]
+                for r in rejects { reasons[r.category, default: 0] += 1 }
+                let days = Set(parts.map { $0.path.prefix { $0 != "/" } }).count
+                reports.append(SourceReport(source: source.path, skipped: false, contentHash: source.hash, bytes: source.size,
+                                            rowsRead: stored + rejects.count, rowsStored: stored, rowsRejected: rejects.count,
+                                            rowsCoerced: 0, reasons: reasons, parts: parts.count,
+                                            days: format == .logs ? days : 0, rejectsFile: rejectsFile))
+                records.append(SourceRecord(path: source.path, size: source.size, contentHash: source.hash,
+                                            rowsRead: stored + rejects.count, rowsStored: stored, rowsRejected: rejects.count,
+                                            rowsCoerced: 0, reasons: reasons, rejectsFile: rejectsFile,
+                                            ingestedAt: Self.isoNow(), transaction: txn.id))
+            }
+            CrashPoint.reach("before-commit")
+            do { try txn.commit(sources: records) } catch { throw .columnar(error) }
+        } catch {
+            txn.abandon()
+            throw error
+        }
+        return IngestReport(sources: reports, elapsedSeconds: Self.now() - started)
+    }
+
+    /// Writes one parsed batch: logs split by UTC day of `ts` and sorted by (ts, input order),
+    /// songs as one part. Returns the parts added.
+    private func writeParts(_ batch: RecordBatch, source: String, txn: StoreTransaction) throws -> [PartFile] {
+        guard batch.rowCount > 0 else { return [] }
+        var groups: [(key: String, day: Int64?, rows: [Int], min: Int64?, max: Int64?)] = []
+        if format == .logs, let ts = batch.column(named: "ts")?.int64Column {
+            var byDay: [Int64: [Int]] = [:]
+            for r in 0..<batch.rowCount { byDay[CivilTime.dayNumber(micros: ts.values[r]), default: []].append(r) }
+            for day in byDay.keys.sorted() {
+                var rows = byDay[day]!
+                rows.sort { (ts.values[$0], $0) < (ts.values[$1], $1) }
+                groups.append((StoreTransaction.dayKey(day), day, rows, ts.values[rows.first!], ts.values[rows.last!]))
+            }
+        } else {
+            groups.append(("", nil, Array(0..<batch.rowCount), nil, nil))
+        }
+        var added: [PartFile] = []
+        for g in groups {
+            let part = try BatchRows.gather(batch, g.rows)
+            let reservation = try txn.reservePart(partitionKey: g.key, day: g.day)
+            let bytes = try options.encoder.write(part, to: reservation.temporaryPath)
+            txn.addPart(reservation, rows: part.rowCount, bytes: bytes, source: source, minTime: g.min, maxTime: g.max)
+            added.append(PartFile(path: reservation.finalPath, rows: part.rowCount, bytes: bytes, source: source,
+                                  minTime: g.min, maxTime: g.max))
+        }
+        return added
+    }
+
+    /// The rejects of one source as CSV `source,line,kind,reason,raw`; returns the final path.
+    private func writeRejects(_ rejects: [JSONReject], txn: StoreTransaction) throws(ColumnarError) -> String {
+        let (tmp, final) = try txn.reserveRejectsFile()
+        var out = Array("source,line,kind,reason,raw\n".utf8)
+        func quoted(_ s: String) {
+            out.append(0x22)
+            for c in s.utf8 {
+                if c == 0x22 { out.append(0x22) }
+                out.append(c)
+            }
+            out.append(0x22)
+        }
+        for r in rejects {
+            quoted(r.source)
+            out.append(contentsOf: ",\(r.line),REJECTED,".utf8)
+            quoted(r.reason)
+            out.append(0x2C)
+            quoted(r.text)
+            out.append(0x0A)
+        }
+        try FileIO.writeAll(tmp, out, sync: true)
+        return final
+    }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    static func isoNow() -> String {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        let s = CivilTime.isoDateTime(micros: Int64(t.tv_sec) * 1_000_000)
+        return String(s.prefix(10)) + "T" + String(s.dropFirst(11)) + "Z"
+    }
+}
+
+/// Parquet part files for the Sparkify datasets: zstd, dictionary strings, statistics, fsynced;
+/// log parts declare `sorting_columns` (ts).
+public struct SparkifyPartEncoder: PartEncoder {
+    public var rowGroupRows: Int
+    public init(rowGroupRows: Int = 512 * 1024) { self.rowGroupRows = rowGroupRows }
+
+    public func write(_ batch: RecordBatch, to path: String) throws(ColumnarError) -> Int {
+        var options = ParquetWriterOptions()
+        options.codec = .zstd
+        options.rowGroupRows = rowGroupRows
+        options.sync = true
+        if let i = batch.schema.index(of: "ts"), batch.schema == SparkifySchemas.logSchema {
+            options.sortingColumns = [SortingColumn(columnIndex: Int32(i), nullsFirst: true)]
+            options.keyValueMetadata = [KeyValue(key: "extract.sorted_by", value: "ts, input order")]
+        }
+        let writer = try ParquetWriter(path: path, schema: batch.schema, options: options)
+        do {
+            try writer.write(batch)
+            _ = try writer.close()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        return try FileIO.size(path)
+    }
+}
+
+/// Selecting rows of a batch (Ingest's own copy: Ingest and Query do not import each other).
+enum BatchRows {
+    static func gather(_ batch: RecordBatch, _ rows: [Int]) throws(ColumnarError) -> RecordBatch {
+        if rows.count == batch.rowCount, rows.elementsEqual(0..<batch.rowCount) { return batch }
+        var columns: [AnyColumn] = []
+        for column in batch.columns {
+            switch column {
+            case .int32(let c): columns.append(.int32(fixed(c, rows)))
+            case .int64(let c): columns.append(.int64(fixed(c, rows)))
+            case .double(let c): columns.append(.double(fixed(c, rows)))
+            case .bool(let c): columns.append(.bool(fixed(c, rows)))
+            case .string(let c): columns.append(.string(strings(c, rows)))
+            case .dictionary(let c): columns.append(.string(strings(c.materialized(), rows)))
+            case .fixedBytes:
+                throw .invalidArgument("fixed-bytes columns are not used by the Sparkify datasets")
+            }
+        }
+        return try RecordBatch(schema: batch.schema, columns: columns)
+    }
+
+    static func fixed<T>(_ c: FixedWidthColumn<T>, _ rows: [Int]) -> FixedWidthColumn<T> {
+        var out = FixedWidthColumn<T>(values: ContiguousArray(rows.map { c.values[$0] }))
+        if let v = c.validity {
+            var bits = Bitmap(reservingCapacity: rows.count)
+            for r in rows { bits.append(v[r]) }
+            if bits.clearCount > 0 { out.validity = bits }
+        }
+        return out
+    }
+
+    static func strings(_ c: StringColumn, _ rows: [Int]) -> StringColumn {
+        var out = StringColumn()
+        out.reserveCapacity(rows: rows.count, bytes: c.bytes.count / max(1, c.count) * rows.count)
+        c.bytes.withUnsafeBytes { raw in
+            for r in rows {
+                if c.isValid(r) { out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(r)])) } else { out.appendNull() }
+            }
+        }
+        return out
+    }
+}

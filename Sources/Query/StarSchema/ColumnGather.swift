@@ -1,0 +1,115 @@
+import Columnar
+
+/// Row selection and concatenation over `AnyColumn`s, used to assemble the star-schema tables.
+/// Dictionary columns come out materialised as plain string columns. Memory: the output column.
+enum ColumnGather {
+    /// The rows `indices` of `column`, in that order.
+    static func gather(_ column: AnyColumn, _ indices: [Int]) -> AnyColumn {
+        switch column {
+        case .bool(let c): return .bool(gather(c, indices))
+        case .int32(let c): return .int32(gather(c, indices))
+        case .int64(let c): return .int64(gather(c, indices))
+        case .double(let c): return .double(gather(c, indices))
+        case .string(let c): return .string(gather(c, indices))
+        case .dictionary(let c): return .string(gather(c.materialized(), indices))
+        case .fixedBytes(let c):
+            var bytes = ContiguousArray<UInt8>()
+            var validity: Bitmap? = c.validity == nil ? nil : Bitmap(reservingCapacity: indices.count)
+            for i in indices {
+                bytes.append(contentsOf: c.bytes[i * c.width..<(i + 1) * c.width])
+                validity?.append(c.isValid(i))
+            }
+            return .fixedBytes(FixedBytesColumn(width: c.width, bytes: bytes, validity: validity))
+        }
+    }
+
+    static func gather<T>(_ c: FixedWidthColumn<T>, _ indices: [Int]) -> FixedWidthColumn<T> {
+        var values = ContiguousArray<T>()
+        values.reserveCapacity(indices.count)
+        var validity: Bitmap? = c.validity == nil ? nil : Bitmap(reservingCapacity: indices.count)
+        for i in indices {
+            values.append(c.values[i])
+            validity?.append(c.isValid(i))
+        }
+        if let v = validity, v.clearCount == 0 { validity = nil }
+        return FixedWidthColumn(values: values, validity: validity)
+    }
+
+    static func gather(_ c: StringColumn, _ indices: [Int]) -> StringColumn {
+        var out = StringColumn()
+        out.reserveCapacity(rows: indices.count, bytes: indices.count * 16)
+        c.bytes.withUnsafeBytes { raw in
+            for i in indices {
+                if c.isValid(i) {
+                    out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(i)]))
+                } else {
+                    out.appendNull()
+                }
+            }
+        }
+        return out
+    }
+
+    /// The batch's rows `indices`, keeping only the fields named `names` (in that order).
+    static func gather(_ batch: RecordBatch, _ indices: [Int], names: [String]? = nil) throws(QueryError) -> RecordBatch {
+        let keep = names ?? batch.schema.names
+        var fields: [Field] = []
+        var columns: [AnyColumn] = []
+        for name in keep {
+            guard let i = batch.schema.index(of: name) else {
+                throw .columnar(.invalidArgument("no column '\(name)' to gather"))
+            }
+            fields.append(batch.schema.fields[i])
+            columns.append(gather(batch.columns[i], indices))
+        }
+        do { return try RecordBatch(schema: Schema(fields), columns: columns) } catch { throw .columnar(error) }
+    }
+}
+
+/// Read access to a string column that may be plain or dictionary-encoded, without
+/// materialising the dictionary form.
+struct StringAccess {
+    let plain: StringColumn?
+    let dictionary: DictionaryColumn?
+
+    init?(_ column: AnyColumn) {
+        switch column {
+        case .string(let c): plain = c; dictionary = nil
+        case .dictionary(let c): plain = nil; dictionary = c
+        default: return nil
+        }
+    }
+
+    @inline(__always) func isValid(_ row: Int) -> Bool {
+        plain?.isValid(row) ?? dictionary!.isValid(row)
+    }
+
+    /// Calls `body` with the row's bytes (empty for null).
+    @inline(__always) func withBytes<R>(_ row: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let plain {
+            return plain.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[plain.range(row)])) }
+        }
+        let d = dictionary!
+        let code = d.isValid(row) ? Int(d.codes[row]) : 0
+        if !d.isValid(row) || d.dictionary.count == 0 { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return d.dictionary.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[d.dictionary.range(code)])) }
+    }
+
+    func string(_ row: Int) -> String? {
+        guard isValid(row) else { return nil }
+        return withBytes(row) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func equals(_ row: Int, _ literal: [UInt8]) -> Bool {
+        guard isValid(row) else { return false }
+        return withBytes(row) { b in
+            guard b.count == literal.count else { return false }
+            for i in 0..<b.count where b[i] != literal[i] { return false }
+            return true
+        }
+    }
+
+    func append(_ row: Int, to out: inout StringColumn) {
+        if isValid(row) { withBytes(row) { out.appendBytes($0) } } else { out.appendNull() }
+    }
+}

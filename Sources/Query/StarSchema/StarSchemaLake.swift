@@ -1,0 +1,137 @@
+import Columnar
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes `StarSchemaTables` as a Hive-partitioned Parquet lake that Spark, DuckDB
+/// (`hive_partitioning=true`) and pyarrow (`partitioning='hive'`) read with partition discovery:
+///
+/// ```
+/// LAKE/songplays/year=2018/month=11/part-00000.parquet   (partition columns not in the file)
+/// LAKE/users/part-00000.parquet
+/// LAKE/songs/year=2005/artist_id=AR.../part-00000.parquet
+/// LAKE/artists/part-00000.parquet
+/// LAKE/time/year=2018/month=11/part-00000.parquet
+/// LAKE/<table>/_SUCCESS
+/// ```
+///
+/// ### Atomic replacement
+/// Everything is written into `.<name>.tmp-<pid>` beside LAKE (same file system). Then, if LAKE
+/// exists, it is renamed to `.<name>.old-<pid>`, the new folder is renamed to LAKE, and the old
+/// one is deleted. A crash leaves either the old lake or the new one at LAKE (plus a stray
+/// hidden folder beside it, removed by the next run with the same pid or by hand); readers never
+/// see a half-written lake. Memory: the tables (already in memory) plus one Parquet row group.
+public enum StarSchemaLake {
+    /// Counts of what was written, per table.
+    public struct Summary: Sendable, Equatable {
+        public var rows: [String: Int] = [:]
+        public var files: [String: Int] = [:]
+    }
+
+    public static func write(_ tables: StarSchemaTables, to lake: String,
+                             options: ParquetWriterOptions = .init()) throws(QueryError) -> Summary {
+        let trimmed = lake.count > 1 && lake.hasSuffix("/") ? String(lake.dropLast()) : lake
+        let (parent, name) = split(trimmed)
+        let id = getpid()
+        let temporary = parent + "/." + name + ".tmp-\(id)"
+        let old = parent + "/." + name + ".old-\(id)"
+        if FileIO.exists(trimmed), !FileIO.isDirectory(trimmed) {
+            throw .outputNotWritable(path: lake, reason: "exists and is not a directory")
+        }
+        var summary = Summary()
+        do {
+            try LakeDirectory.removeTree(temporary)
+            try FileIO.makeDirectories(temporary)
+            for table in tables.all {
+                let (rows, files) = try writeTable(table.batch, partitionBy: table.partitionBy,
+                                                   directory: temporary + "/" + table.name, options: options)
+                summary.rows[table.name] = rows
+                summary.files[table.name] = files
+            }
+            try FileIO.syncDirectory(temporary)
+        } catch let error as QueryError {
+            try? LakeDirectory.removeTree(temporary)
+            throw error
+        } catch let error as ColumnarError {
+            try? LakeDirectory.removeTree(temporary)
+            throw .outputNotWritable(path: lake, reason: error.description)
+        } catch {
+            try? LakeDirectory.removeTree(temporary)
+            throw .outputNotWritable(path: lake, reason: "\(error)")
+        }
+        do {
+            if FileIO.exists(trimmed) {
+                guard FileIO.isDirectory(trimmed) else {
+                    try? LakeDirectory.removeTree(temporary)
+                    throw QueryError.outputNotWritable(path: lake, reason: "exists and is not a directory")
+                }
+                try LakeDirectory.removeTree(old)
+                try FileIO.rename(trimmed, old)
+                try FileIO.rename(temporary, trimmed)
+                try FileIO.syncDirectory(parent)
+                try LakeDirectory.removeTree(old)
+            } else {
+                try FileIO.rename(temporary, trimmed)
+                try FileIO.syncDirectory(parent)
+            }
+        } catch let error as QueryError {
+            throw error
+        } catch let error as ColumnarError {
+            throw .outputNotWritable(path: lake, reason: error.description)
+        } catch {
+            throw .outputNotWritable(path: lake, reason: "\(error)")
+        }
+        return summary
+    }
+
+    /// Writes one table: a file per partition directory (partition columns dropped from the
+    /// files), `_SUCCESS` at the top. An unpartitioned table always gets one file, even empty.
+    static func writeTable(_ batch: RecordBatch, partitionBy: [String], directory: String,
+                           options: ParquetWriterOptions) throws -> (rows: Int, files: Int) {
+        try FileIO.makeDirectories(directory)
+        let fileColumns = batch.schema.names.filter { !partitionBy.contains($0) }
+        var files = 0
+        for group in try HivePartitioning.groups(batch, by: partitionBy) where !group.rows.isEmpty || partitionBy.isEmpty {
+            let dir = group.directory.isEmpty ? directory : directory + "/" + group.directory
+            try FileIO.makeDirectories(dir)
+            let part = try ColumnGather.gather(batch, group.rows, names: fileColumns)
+            let writer = try ParquetWriter(path: dir + "/part-00000.parquet", schema: part.schema, options: options)
+            do {
+                if part.rowCount > 0 { try writer.write(part) }
+                _ = try writer.close()
+            } catch {
+                writer.abandon()
+                throw error
+            }
+            files += 1
+        }
+        try FileIO.writeAll(directory + "/_SUCCESS", [])
+        return (batch.rowCount, files)
+    }
+
+    static func split(_ path: String) -> (parent: String, name: String) {
+        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+        let parent = String(path[..<slash])
+        return (parent.isEmpty ? "/" : parent, String(path[path.index(after: slash)...]))
+    }
+}
+
+/// Recursive removal of a directory tree (the old or temporary lake). Not a hot path.
+enum LakeDirectory {
+    static func removeTree(_ path: String) throws(ColumnarError) {
+        guard FileIO.exists(path) || isSymlink(path) else { return }
+        if FileIO.isDirectory(path) && !isSymlink(path) {
+            for name in try FileIO.list(path) { try removeTree(path + "/" + name) }
+            guard rmdir(path) == 0 || errno == ENOENT else { throw .io(path: path, operation: "rmdir", errno: errno) }
+        } else {
+            try FileIO.remove(path)
+        }
+    }
+
+    static func isSymlink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+}
