@@ -38,7 +38,7 @@ struct GenerateCommand: ParsableCommand {
             let tmp = toStdout ? "" : output + ".tmp"
             let handle: WriteHandle? = toStdout ? nil : try WriteHandle(path: tmp)
             let target = generator.targetRows
-            let progress = ProgressLine(enabled: !quiet && !toStdout)
+            let progress = ProgressLine(quiet: quiet || toStdout)
             let started = MonotonicClock.now()
             do {
                 let report = try generator.generate(sink: { chunk in

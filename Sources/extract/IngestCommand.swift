@@ -42,7 +42,9 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             guard format == "rees46" else {
-                throw CLIError.notImplemented(verb: "ingest --format \(format)", issue: "the Sparkify JSON issue")
+                try runSparkifyIngest(format: format, inputs: inputs, store: store, quiet: quiet, replace: replace,
+                                      maxRejects: maxRejects)
+                return
             }
             guard !inputs.isEmpty else { throw CLIError.usage("give at least one input file (or - for stdin)") }
             guard maxBufferedRows >= 1000 else { throw CLIError.usage("--max-buffered-rows must be at least 1000") }

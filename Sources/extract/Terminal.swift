@@ -3,38 +3,6 @@ import Glibc
 #endif
 import Columnar
 
-/// A single progress line on standard error, redrawn in place. Silent when disabled or when
-/// standard error is not a terminal. Redraws at most ~5 times a second.
-final class ProgressLine {
-    private let enabled: Bool
-    private var lastDraw: UInt64 = 0
-    private var drawn = false
-
-    init(enabled: Bool) {
-        self.enabled = enabled && isatty(2) != 0
-    }
-
-    func update(_ text: String) {
-        guard enabled else { return }
-        let now = MonotonicClock.now()
-        guard now &- lastDraw > 200_000_000 else { return }
-        lastDraw = now
-        drawn = true
-        printRaw("\r\u{1B}[2K" + text)
-    }
-
-    /// Clears the line.
-    func finish() {
-        guard enabled, drawn else { return }
-        printRaw("\r\u{1B}[2K")
-    }
-
-    private func printRaw(_ s: String) {
-        var t = s
-        t.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
-}
-
 /// Nanosecond monotonic clock.
 enum MonotonicClock {
     static func now() -> UInt64 {
