@@ -115,4 +115,27 @@ final class IngestGoldenTests: XCTestCase {
         XCTAssertEqual(match?.brand, String(f[6]))
         XCTAssertEqual(match?.price, Double(f[7]))
     }
+
+    /// The rejects file is standard CSV (read here by Python's csv module) and each raw field
+    /// is byte for byte the input line at the recorded line number.
+    func testRejectsFileIsLosslessStandardCSV() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let golden = TestPaths.sharedFile("data/golden/learning-base/events.csv").path
+        let report = try IngestFixture.ingest([golden], store: dir)
+        let rejects = dir + "/" + report.sources[0].rejectsFile!
+        let out = try InteropPython.run("""
+            import csv, json, sys
+            rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+            print(json.dumps([[int(r['line']), r['kind'], r['raw']] for r in rows]))
+            """, args: [rejects])
+        let records = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [[Any]]
+        XCTAssertEqual(records.count, report.rowsRejected + report.rowsCoerced)
+        let text = try String(contentsOfFile: golden, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for r in records {
+            let line = r[0] as! Int, raw = r[2] as! String
+            XCTAssertEqual(raw, lines[line - 1], "line \(line)")
+        }
+        XCTAssertEqual(records.filter { ($0[1] as! String) == "REJECTED" }.count, report.rowsRejected)
+    }
 }
