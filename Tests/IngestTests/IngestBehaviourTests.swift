@@ -227,4 +227,21 @@ final class IngestBehaviourTests: XCTestCase {
         XCTAssertEqual(zipped.rowsStored, big.rowsStored)
         XCTAssertEqual(try IngestFixture.readStore(dir + "/gz"), try IngestFixture.readStore(dir + "/big"))
     }
+
+    func testTimeOrderedInputWithSmallBudgetGivesOnePartPerDay() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        var text = Self.header
+        for (day, n) in [(1, 1500), (2, 3000), (3, 3000)] {
+            for i in 0..<n {
+                let s = i * 86_399 / n
+                text += row(String(format: "2019-10-%02d %02d:%02d:%02d UTC", day, s / 3600, s / 60 % 60, s % 60), user: i % 37)
+            }
+        }
+        let path = try write(dir, "o.csv", Array(text.utf8))
+        _ = try IngestFixture.ingest([path], store: dir + "/s") { $0.maxBufferedRows = 4000; $0.chunkBytes = 16 << 10 }
+        let m = try Store(path: dir + "/s").manifest(dataset: "events")!
+        XCTAssertEqual(m.partitions.map(\.rows), [1500, 3000, 3000])
+        XCTAssertEqual(m.partitions.map(\.files.count), [1, 1, 1])
+        _ = try IngestFixture.readStore(dir + "/s")
+    }
 }

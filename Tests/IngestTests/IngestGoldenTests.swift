@@ -79,6 +79,25 @@ final class IngestGoldenTests: XCTestCase {
         XCTAssertTrue(rejects.contains("COERCED"))
         XCTAssertTrue(rejects.contains("\"\"1,5\"\""))
         XCTAssertEqual(source.rowsRejected + source.rowsStored, source.rowsRead)
+
+        // pyarrow reads the same typed values from the Hive-partitioned dataset.
+        let out = try InteropPython.run("""
+            import pyarrow.dataset as ds, pyarrow.compute as pc, sys
+            t = ds.dataset(sys.argv[1] + '/events', format='parquet', partitioning='hive').to_table()
+            def rows(s): return t.filter(pc.equal(t['user_session_raw'], s)).to_pylist()
+            c = rows('e13-commas')[0]
+            print(t.num_rows)
+            print(c['category_code'] + '|' + c['brand'] + '|' + repr(c['price']))
+            print(rows('e04-overflow-a')[0]['user_id'], rows('e04-missing-user')[0]['user_id'])
+            print(sorted(str(r['event_time']) for r in rows('e14-time-formats')))
+            print(type(t.filter(pc.is_valid(t['user_session']))['user_session'][0].as_py()).__name__)
+            """, args: [dir])
+        let py = out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(py[0], String(rows.count))
+        XCTAssertEqual(py[1], "home,garden.tools|acme, inc.|12.34")
+        XCTAssertEqual(py[2], "3000000000 None")
+        XCTAssertEqual(py[3], "['2019-10-02 11:05:00+00:00', '2019-10-02 11:06:00+00:00']")
+        XCTAssertTrue(["UUID", "bytes"].contains(py[4]), py[4])
     }
 
     func testOctoberHeadSampleCRLFTruncatedLastRow() throws {
@@ -114,5 +133,28 @@ final class IngestGoldenTests: XCTestCase {
         XCTAssertEqual(match?.eventType, String(f[2]))
         XCTAssertEqual(match?.brand, String(f[6]))
         XCTAssertEqual(match?.price, Double(f[7]))
+    }
+
+    /// The rejects file is standard CSV (read here by Python's csv module) and each raw field
+    /// is byte for byte the input line at the recorded line number.
+    func testRejectsFileIsLosslessStandardCSV() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let golden = TestPaths.sharedFile("data/golden/learning-base/events.csv").path
+        let report = try IngestFixture.ingest([golden], store: dir)
+        let rejects = dir + "/" + report.sources[0].rejectsFile!
+        let out = try InteropPython.run("""
+            import csv, json, sys
+            rows = list(csv.DictReader(open(sys.argv[1], newline='', encoding='utf-8')))
+            print(json.dumps([[int(r['line']), r['kind'], r['raw']] for r in rows]))
+            """, args: [rejects])
+        let records = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [[Any]]
+        XCTAssertEqual(records.count, report.rowsRejected + report.rowsCoerced)
+        let text = try String(contentsOfFile: golden, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for r in records {
+            let line = r[0] as! Int, raw = r[2] as! String
+            XCTAssertEqual(raw, lines[line - 1], "line \(line)")
+        }
+        XCTAssertEqual(records.filter { ($0[1] as! String) == "REJECTED" }.count, report.rowsRejected)
     }
 }

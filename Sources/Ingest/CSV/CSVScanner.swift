@@ -19,7 +19,6 @@ public enum CSVScanner {
     public static let newlineFlag: UInt32 = 1 << 31
 
     /// The quote state machine, shared by both scans.
-    
     struct State {
         var inQuote = false
         var fieldStart: Int

@@ -6,7 +6,7 @@ import Columnar
 /// field count, converts each field with the reference semantics (`TimestampParser`,
 /// `IntegerParser`, `DoubleParser`, `UUIDParser`), appends the row to the buffer of its UTC day
 /// and records rejected/coerced lines in the `RejectLog`. The caller moves full day buffers
-/// out (`takeLargest`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
+/// out (`takeFlushCandidate`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
 /// through `bufferedRows`) plus the structural entries of one input buffer.
 struct EventCSVParser {
     let header: CSVHeader
@@ -143,6 +143,7 @@ struct EventCSVParser {
             dayIndex[day] = bi; lastDay = day; lastIndex = bi
         }
         buffers[bi].time.append(t.micros)
+        buffers[bi].lastRow = rowsRead
         buffers[bi].minTime = min(buffers[bi].minTime, t.micros)
         buffers[bi].maxTime = max(buffers[bi].maxTime, t.micros)
 
@@ -203,9 +204,12 @@ struct EventCSVParser {
         }
     }
 
-    /// Moves out the day buffer with the most rows.
-    mutating func takeLargest() -> EventBuffer? {
-        guard let k = buffers.indices.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
+    /// Moves out the day buffer to flush: the largest "cold" day (no row for `coldRows` rows:
+    /// in time-ordered input, a finished day, so it becomes one whole part), else the largest.
+    mutating func takeFlushCandidate(coldRows: Int) -> EventBuffer? {
+        let cold = buffers.indices.filter { rowsRead - buffers[$0].lastRow > coldRows }
+        let pool = cold.isEmpty ? Array(buffers.indices) : cold
+        guard let k = pool.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
         let out = buffers.remove(at: k)
         rebuildIndex()
         bufferedRows -= out.count

@@ -80,6 +80,8 @@ struct EventBuffer {
     /// The 16 UUID bytes in memory order (two words, no per-byte work).
     var session = NullableBuilder<UUIDWords>()
     var sessionRaw = StringColumn()
+    /// `rowsRead` of the parser when this day last received a row.
+    var lastRow = 0
     var minTime = Int64.max
     var maxTime = Int64.min
 

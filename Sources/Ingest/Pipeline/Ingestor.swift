@@ -166,7 +166,7 @@ public struct Ingestor {
                 if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                     throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
                 }
-                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeLargest() {
+                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeFlushCandidate(coldRows: options.maxBufferedRows / 10) {
                     try writer.submit(day, source: label)
                 }
                 if let progress = options.progress {

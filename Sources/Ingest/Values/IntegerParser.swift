@@ -20,7 +20,6 @@ public enum IntegerParser {
         case invalid
     }
 
-    
     public static func parse(_ b: UnsafeRawBufferPointer) -> Outcome {
         let n = b.count
         if n == 0 { return .null }
@@ -38,7 +37,6 @@ public enum IntegerParser {
         return slow(b)
     }
 
-    
     static func slow(_ b: UnsafeRawBufferPointer) -> Outcome {
         @inline(__always) func isTrim(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
         var start = 0
