@@ -1,5 +1,6 @@
 import XCTest
 import Columnar
+import TestSupport
 @testable import Ingest
 
 /// Every row of the tables of learning-base.md §3.1–§3.3, plus the coercion flag.

@@ -5,7 +5,8 @@
 /// formatting the UUID back reproduces the input byte for byte. Memory: none.
 public enum UUIDParser {
     /// Writes the 16 bytes into `out` (at least 16 bytes) and returns true when `b` is canonical.
-    
+    /// (Scalar on purpose: a SIMD32 classification measured 10x slower, Swift's unsigned lane
+    /// comparisons are not lowered to vector instructions.)
     public static func parse(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
         guard b.count == 36, b[8] == 0x2D, b[13] == 0x2D, b[18] == 0x2D, b[23] == 0x2D else { return false }
         var i = 0
@@ -20,7 +21,6 @@ public enum UUIDParser {
         return true
     }
 
-    
     static func nibble(_ c: UInt8) -> UInt8? {
         let d = c &- 48
         if d < 10 { return d }
