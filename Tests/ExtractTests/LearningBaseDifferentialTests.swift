@@ -28,8 +28,7 @@ final class LearningBaseDifferentialTests: XCTestCase {
         lap("generate \(rows) rows")
         XCTAssertGreaterThan(rows, 200_000)
         let storePath = dir.appendingPathComponent("store").path
-        var options = IngestOptions(encoder: ParquetPartEncoder(rowGroupRows: 8192))
-        options.rowGroupRows = 8192
+        let options = IngestOptions(encoder: ParquetPartEncoder(rowGroupRows: 8192))
         _ = try Ingestor(store: try Store(path: storePath, create: true), options: options).ingest(sources: [.file(csv)])
         lap("ingest")
 

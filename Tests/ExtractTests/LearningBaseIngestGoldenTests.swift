@@ -22,8 +22,7 @@ final class LearningBaseIngestGoldenTests: XCTestCase {
     func testGoldenThroughIngestLibrary() throws {
         let dir = try TestPaths.temporaryDirectory(self, "lbingest")
         let storePath = dir.appendingPathComponent("store").path
-        var options = IngestOptions(encoder: ParquetPartEncoder(rowGroupRows: 40))
-        options.rowGroupRows = 40
+        let options = IngestOptions(encoder: ParquetPartEncoder(rowGroupRows: 40))
         _ = try Ingestor(store: try Store(path: storePath, create: true), options: options)
             .ingest(sources: [.file(LearningBaseStoreTests.events)])
         let facts = try facts(dir)
