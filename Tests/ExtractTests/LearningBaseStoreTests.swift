@@ -78,12 +78,20 @@ final class LearningBaseStoreTests: XCTestCase {
     func testOutputIsDeterministicAcrossWorkersAndRowGroupSizes() throws {
         let (store, _, dir) = try goldenStore(rowGroup: 7)
         var outputs: [Data] = []
+        var reports: [LearningBaseReport] = []
         for workers in [1, 2, 3] {
             let out = dir.appendingPathComponent("w\(workers).csv").path
-            _ = try LearningBase.run(store: store, window: Self.window, output: out, format: .csv, workers: workers)
+            reports.append(try LearningBase.run(store: store, window: Self.window, output: out, format: .csv, workers: workers))
             outputs.append(try Data(contentsOf: URL(fileURLWithPath: out)))
         }
         XCTAssertEqual(Set(outputs).count, 1)
+        // Workers merge the same files over disjoint user ranges: row groups outside a worker's
+        // range are pruned by their user_id statistics, so the work is not simply repeated.
+        XCTAssertEqual(reports.map(\.workers).prefix(2), [1, 2])
+        XCTAssertLessThanOrEqual(reports[2].workers, 3)
+        XCTAssertGreaterThan(reports[1].stats.batchesPruned, reports[0].stats.batchesPruned)
+        XCTAssertLessThan(reports[1].stats.rowsScanned, reports[0].stats.rowsScanned * 3 / 2)
+        XCTAssertEqual(Set(reports.map(\.stats.outputRows)), [350])
         let expectedText = String(decoding: outputs[0], as: UTF8.self)
         XCTAssertEqual(LearningBaseComparison.differences(candidate: expectedText, expected: Self.expectedCSV,
                                                           facts: try goldenStore().facts), [])

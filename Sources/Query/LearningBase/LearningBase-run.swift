@@ -83,8 +83,8 @@ extension LearningBase {
                 return s
             }
             do {
-                for (i, h) in handles.enumerated() where i > 0 { try h.close(); try appendFile(parts[i], to: handles[0]) }
-                try handles[0].close()
+                for h in handles { try h.close() }
+                for i in parts.indices where i > 0 { try FileAppend.append(parts[i], to: parts[0]) }
             } catch {
                 throw .outputNotWritable(path: path, reason: error.description)
             }
@@ -125,18 +125,6 @@ extension LearningBase {
         let dir = slash.map { String(path[...$0]) } ?? ""
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         return dir + "." + base + ".tmp-\(getpid())"
-    }
-
-    /// Copies `path` to the end of `handle` in 4 MiB chunks.
-    static func appendFile(_ path: String, to handle: WriteHandle) throws(ColumnarError) {
-        let reader = try ReadHandle(path: path)
-        defer { reader.close() }
-        var offset = 0
-        while offset < reader.size {
-            let n = min(4 << 20, reader.size - offset)
-            try handle.write(try reader.read(offset: offset, count: n))
-            offset += n
-        }
     }
 }
 

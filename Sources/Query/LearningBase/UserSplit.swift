@@ -18,7 +18,7 @@ enum UserSplit {
                 let samples = 4
                 for k in 0..<samples {
                     let v = lo &+ Int64((Double(hi &- lo) * Double(k) / Double(samples)).rounded(.down))
-                    points.append((v, bounds.rows / samples))
+                    points.append((v, bounds.rows / samples + (k < bounds.rows % samples ? 1 : 0)))
                 }
                 total += bounds.rows
             }

@@ -1,40 +1,43 @@
 import Columnar
 
 /// Writes learning-base rows as the reference job's CSV text (learning-base.md §5.3) into a
-/// byte buffer, flushed to `handle` every `flushBytes`. Memory: about `flushBytes`.
-struct CSVSink: LearningBaseSink {
+/// raw byte buffer, flushed to `handle` every `flushBytes`. Owned by one worker.
+/// Memory: about `flushBytes` plus one user's rows.
+final class CSVSink: LearningBaseSink {
     let handle: WriteHandle
-    var buffer = ContiguousArray<UInt8>()
+    private var buffer: RawBytes
     let flushBytes = 1 << 20
 
     init(handle: WriteHandle, header: Bool) {
         self.handle = handle
-        buffer.reserveCapacity(flushBytes + 4096)
+        buffer = RawBytes(capacity: flushBytes + (64 << 10))
         if header { CSVSink.appendHeader(to: &buffer) }
     }
 
-    static func appendHeader(to out: inout ContiguousArray<UInt8>) {
-        out.append(contentsOf: LearningBaseRow.columnNames.joined(separator: ",").utf8)
-        out.append(0x0A)
-    }
+    deinit { buffer.deallocate() }
 
-    mutating func consume(_ user: UserAccumulator) throws(QueryError) {
+    func consume(_ user: UserAccumulator) throws(QueryError) {
         CSVSink.appendRows(user, to: &buffer)
         if buffer.count >= flushBytes { try flush() }
     }
 
-    mutating func flush() throws(QueryError) {
-        let handle = self.handle
-        var failure: ColumnarError?
-        buffer.withUnsafeBytes { raw in
-            do throws(ColumnarError) { try handle.write(raw) } catch { failure = error }
+    func flush() throws(QueryError) {
+        do {
+            try handle.write(buffer.bytes)
+        } catch {
+            buffer.removeAll()
+            throw QueryError.outputNotWritable(path: handle.path, reason: error.description)
         }
-        buffer.removeAll(keepingCapacity: true)
-        if let failure { throw QueryError.outputNotWritable(path: handle.path, reason: failure.description) }
+        buffer.removeAll()
+    }
+
+    static func appendHeader<O: ByteOutput>(to out: inout O) {
+        var line = LearningBaseRow.columnNames.joined(separator: ",") + "\n"
+        line.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     @inline(__always)
-    static func appendText(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to out: inout ContiguousArray<UInt8>) {
+    static func appendText<O: ByteOutput>(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to out: inout O) {
         guard ref.length >= 0 else { return }
         let o = Int(ref.offset)
         CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]), to: &out)
@@ -43,13 +46,12 @@ struct CSVSink: LearningBaseSink {
     /// Appends the CSV lines of one finished user. Rows come grouped by session, so the
     /// session's leading (`user_id,user_session,`) and middle (columns 9–16) texts are formatted
     /// once per session and copied for each of its rows.
-    static func appendRows(_ u: UserAccumulator, to out: inout ContiguousArray<UInt8>) {
+    static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O) {
         let comma: UInt8 = 0x2C
         var lead = ContiguousArray<UInt8>(), middle = ContiguousArray<UInt8>()
         lead.reserveCapacity(64)
         middle.reserveCapacity(96)
         var current = -1
-        out.reserveCapacity(out.count + u.outGroups.count * 160 + u.pool.count * 2)
         u.pool.withUnsafeBytes { pool in
             for i in 0..<u.outGroups.count {
                 let g = Int(u.outGroups[i])
@@ -72,7 +74,7 @@ struct CSVSink: LearningBaseSink {
                     CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
                     CSVText.appendInt(Int64(u.sRank[s]), to: &middle); middle.append(comma)
                 }
-                out.append(contentsOf: lead)
+                lead.withUnsafeBytes { out.append(contentsOf: $0) }
                 if let p = UserAccumulator.productId(u.gProduct[g]) { CSVText.appendInt(Int64(p), to: &out) }
                 out.append(comma)
                 if u.gPriceCount[g] > 0 { JavaDouble.append(u.gPriceSum[g] / Double(u.gPriceCount[g]), to: &out) }
@@ -81,8 +83,8 @@ struct CSVSink: LearningBaseSink {
                 appendText(u.gBrand[g], pool, to: &out); out.append(comma)
                 let views = u.gViews[g]
                 CSVText.appendInt(views, to: &out); out.append(comma)
-                out.append(contentsOf: u.gPurchased[g] ? "true,".utf8 : "false,".utf8)
-                out.append(contentsOf: middle)
+                out.append(u.gPurchased[g] ? "true," : "false,")
+                middle.withUnsafeBytes { out.append(contentsOf: $0) }
                 let cumulative = u.outCumulative[i]
                 CSVText.appendInt(cumulative, to: &out); out.append(comma)
                 CSVText.appendInt(cumulative &- views, to: &out)

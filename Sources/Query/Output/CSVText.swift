@@ -6,7 +6,7 @@ public enum CSVText {
     /// A string field: trimmed of leading/trailing bytes ≤ 0x20; quoted when the *untrimmed*
     /// value contains `,` `"` CR or LF, with `"` → `\"` and `\` → `\\` inside the quotes;
     /// an empty (or whitespace-only) value is written `""`.
-    public static func appendString(_ bytes: UnsafeRawBufferPointer, to out: inout ContiguousArray<UInt8>) {
+    public static func appendString<O: ByteOutput>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
         var needsQuotes = false
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A { needsQuotes = true; break }
         var lo = 0, hi = bytes.count
@@ -23,14 +23,14 @@ public enum CSVText {
         out.append(0x22)
     }
 
-    public static func appendString(_ s: String, to out: inout ContiguousArray<UInt8>) {
+    public static func appendString<O: ByteOutput>(_ s: String, to out: inout O) {
         var s = s
         s.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
     }
 
     /// Plain decimal of an unsigned integer.
     @inline(__always)
-    public static func appendDecimal(_ v: UInt64, to out: inout ContiguousArray<UInt8>) {
+    public static func appendDecimal<O: ByteOutput>(_ v: UInt64, to out: inout O) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
         var n = 0
@@ -43,19 +43,19 @@ public enum CSVText {
     }
 
     @inline(__always)
-    public static func appendInt(_ v: Int64, to out: inout ContiguousArray<UInt8>) {
+    public static func appendInt<O: ByteOutput>(_ v: Int64, to out: inout O) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         appendDecimal(v.magnitude, to: &out)
     }
 
     @inline(__always)
-    static func append2(_ v: Int64, to out: inout ContiguousArray<UInt8>) {
+    static func append2<O: ByteOutput>(_ v: Int64, to out: inout O) {
         out.append(UInt8(truncatingIfNeeded: v / 10) &+ 48)
         out.append(UInt8(truncatingIfNeeded: v % 10) &+ 48)
     }
 
     /// `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` of a UTC timestamp (Spark's `…SSSXXX` in UTC).
-    public static func appendTimestamp(_ micros: Int64, to out: inout ContiguousArray<UInt8>) {
+    public static func appendTimestamp<O: ByteOutput>(_ micros: Int64, to out: inout O) {
         let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
         let inDay = micros - day * 86_400_000_000
         let (y, m, d) = CivilTime.civilFromDays(day)

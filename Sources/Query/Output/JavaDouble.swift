@@ -14,10 +14,10 @@ public enum JavaDouble {
     }
 
     /// Appends the Java text of `x` to `out`.
-    public static func append(_ x: Double, to out: inout ContiguousArray<UInt8>) {
-        if x.isNaN { out.append(contentsOf: "NaN".utf8); return }
-        if x.isInfinite { out.append(contentsOf: (x < 0 ? "-Infinity" : "Infinity").utf8); return }
-        if x == 0 { out.append(contentsOf: (x.sign == .minus ? "-0.0" : "0.0").utf8); return }
+    public static func append<O: ByteOutput>(_ x: Double, to out: inout O) {
+        if x.isNaN { out.append("NaN"); return }
+        if x.isInfinite { out.append(x < 0 ? "-Infinity" : "Infinity"); return }
+        if x == 0 { out.append(x.sign == .minus ? "-0.0" : "0.0"); return }
         if x < 0 { out.append(UInt8(ascii: "-")) }
         // Shortest round-trip digits from Swift: "54.065", "1e-05", "1.5e+16", "5e-324" (at most
         // 17 significant digits plus zeros of the plain form: 32 bytes are enough).

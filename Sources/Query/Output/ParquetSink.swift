@@ -22,28 +22,8 @@ final class ParquetSink: LearningBaseSink {
 
     let writer: ParquetWriter
     let chunkRows = 1 << 16
-    private var rows = 0
-    private var userId = FixedWidthColumn<Int32>()
-    private var session = StringColumn()
-    private var product = FixedWidthColumn<Int32>()
-    private var price = FixedWidthColumn<Double>()
-    private var category = StringColumn()
-    private var brand = StringColumn()
-    private var views = FixedWidthColumn<Int64>()
-    private var purchased = FixedWidthColumn<Bool>()
-    private var start = FixedWidthColumn<Int64>()
-    private var end = FixedWidthColumn<Int64>()
-    private var sessionViews = FixedWidthColumn<Int64>()
-    private var duration = FixedWidthColumn<Int32>()
-    private var hour = FixedWidthColumn<Int32>()
-    private var minute = FixedWidthColumn<Int32>()
-    private var dayOfWeek = FixedWidthColumn<Int32>()
-    private var rank = FixedWidthColumn<Int32>()
-    private var cumulative = FixedWidthColumn<Int64>()
-    private var previous = FixedWidthColumn<Int64>()
+    private var columns = OutputColumns()
 
-    /// `scratch` writes a worker's intermediate part (uncompressed, plain, no CRC: cheap to
-    /// write and to read back into the final file).
     init(path: String, rowGroupRows: Int = 1 << 20, scratch: Bool = false) throws(QueryError) {
         var options = ParquetWriterOptions()
         options.rowGroupRows = rowGroupRows
@@ -60,63 +40,19 @@ final class ParquetSink: LearningBaseSink {
     }
 
     func consume(_ u: UserAccumulator) throws(QueryError) {
-        u.pool.withUnsafeBytes { pool in
-            for i in 0..<u.outGroups.count {
-                let g = Int(u.outGroups[i])
-                let s = Int(u.gSession[g])
-                userId.values.append(u.userId)
-                let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
-                session.appendBytes(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]))
-                product.append(UserAccumulator.productId(u.gProduct[g]), placeholder: 0)
-                price.append(u.gPriceCount[g] > 0 ? u.gPriceSum[g] / Double(u.gPriceCount[g]) : nil, placeholder: 0)
-                Self.append(u.gCategory[g], pool, to: &category)
-                Self.append(u.gBrand[g], pool, to: &brand)
-                views.values.append(u.gViews[g])
-                purchased.values.append(u.gPurchased[g])
-                let st = u.sStart[s], en = u.sEnd[s]
-                start.values.append(st)
-                end.values.append(en)
-                sessionViews.values.append(u.sProducts[s])
-                duration.values.append(SessionClock.seconds(from: st, to: en))
-                let clock = SessionClock.fields(st)
-                hour.values.append(clock.hour)
-                minute.values.append(clock.minute)
-                dayOfWeek.values.append(clock.dayOfWeek)
-                rank.values.append(u.sRank[s])
-                cumulative.values.append(u.outCumulative[i])
-                previous.values.append(u.outCumulative[i] &- u.gViews[g])
-                rows += 1
-            }
-        }
-        if rows >= chunkRows { try flushChunk() }
-    }
-
-    @inline(__always)
-    static func append(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to column: inout StringColumn) {
-        if ref.length >= 0 {
-            let o = Int(ref.offset)
-            column.appendBytes(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]))
-        } else {
-            column.appendNull()
-        }
+        columns.append(u)
+        if columns.rows >= chunkRows { try flushChunk() }
     }
 
     private func flushChunk() throws(QueryError) {
-        guard rows > 0 else { return }
-        let columns: [AnyColumn] = [
-            .int32(userId), .string(session), .int32(product), .double(price), .string(category), .string(brand),
-            .int64(views), .bool(purchased), .int64(start), .int64(end), .int64(sessionViews), .int32(duration),
-            .int32(hour), .int32(minute), .int32(dayOfWeek), .int32(rank), .int64(cumulative), .int64(previous),
-        ]
+        guard columns.rows > 0 else { return }
+        let batch = columns.batch()
+        columns = OutputColumns()
         do {
-            try writer.write(try RecordBatch(schema: Self.schema, columns: columns))
+            try writer.write(try RecordBatch(schema: Self.schema, columns: batch))
         } catch {
             throw QueryError.outputNotWritable(path: "parquet output", reason: error.description)
         }
-        rows = 0
-        userId = .init(); session = .init(); product = .init(); price = .init(); category = .init(); brand = .init()
-        views = .init(); purchased = .init(); start = .init(); end = .init(); sessionViews = .init(); duration = .init()
-        hour = .init(); minute = .init(); dayOfWeek = .init(); rank = .init(); cumulative = .init(); previous = .init()
     }
 
     /// Writes the pending rows and the footer.
@@ -140,4 +76,96 @@ final class ParquetSink: LearningBaseSink {
     }
 
     func abandon() { writer.abandon() }
+}
+
+/// The output columns being filled, as plain arrays (one exclusive access per user, no generic
+/// column calls per value); `batch()` turns them into the Parquet schema's columns.
+struct OutputColumns {
+    var rows = 0
+    var userId = ContiguousArray<Int32>()
+    var session = StringColumn()
+    var product = ContiguousArray<Int32>()
+    var productValid = Bitmap()
+    var productNulls = 0
+    var price = ContiguousArray<Double>()
+    var priceValid = Bitmap()
+    var priceNulls = 0
+    var category = StringColumn()
+    var brand = StringColumn()
+    var views = ContiguousArray<Int64>()
+    var purchased = ContiguousArray<Bool>()
+    var start = ContiguousArray<Int64>()
+    var end = ContiguousArray<Int64>()
+    var sessionViews = ContiguousArray<Int64>()
+    var duration = ContiguousArray<Int32>()
+    var hour = ContiguousArray<Int32>()
+    var minute = ContiguousArray<Int32>()
+    var dayOfWeek = ContiguousArray<Int32>()
+    var rank = ContiguousArray<Int32>()
+    var cumulative = ContiguousArray<Int64>()
+    var previous = ContiguousArray<Int64>()
+
+    mutating func append(_ u: UserAccumulator) {
+        u.pool.withUnsafeBytes { pool in
+            for i in 0..<u.outGroups.count {
+                let g = Int(u.outGroups[i])
+                let s = Int(u.gSession[g])
+                userId.append(u.userId)
+                let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
+                session.appendBytes(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]))
+                if let p = UserAccumulator.productId(u.gProduct[g]) {
+                    product.append(p); productValid.append(true)
+                } else {
+                    product.append(0); productValid.append(false); productNulls += 1
+                }
+                if u.gPriceCount[g] > 0 {
+                    price.append(u.gPriceSum[g] / Double(u.gPriceCount[g])); priceValid.append(true)
+                } else {
+                    price.append(0); priceValid.append(false); priceNulls += 1
+                }
+                Self.append(u.gCategory[g], pool, to: &category)
+                Self.append(u.gBrand[g], pool, to: &brand)
+                views.append(u.gViews[g])
+                purchased.append(u.gPurchased[g])
+                let st = u.sStart[s], en = u.sEnd[s]
+                start.append(st)
+                end.append(en)
+                sessionViews.append(u.sProducts[s])
+                duration.append(SessionClock.seconds(from: st, to: en))
+                let clock = SessionClock.fields(st)
+                hour.append(clock.hour)
+                minute.append(clock.minute)
+                dayOfWeek.append(clock.dayOfWeek)
+                rank.append(u.sRank[s])
+                cumulative.append(u.outCumulative[i])
+                previous.append(u.outCumulative[i] &- u.gViews[g])
+            }
+        }
+        rows += u.outGroups.count
+    }
+
+    @inline(__always)
+    static func append(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to column: inout StringColumn) {
+        if ref.length >= 0 {
+            let o = Int(ref.offset)
+            column.appendBytes(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]))
+        } else {
+            column.appendNull()
+        }
+    }
+
+    func batch() -> [AnyColumn] {
+        [
+            .int32(FixedWidthColumn(values: userId)), .string(session),
+            .int32(FixedWidthColumn(values: product, validity: productNulls > 0 ? productValid : nil)),
+            .double(FixedWidthColumn(values: price, validity: priceNulls > 0 ? priceValid : nil)),
+            .string(category), .string(brand),
+            .int64(FixedWidthColumn(values: views)), .bool(FixedWidthColumn(values: purchased)),
+            .int64(FixedWidthColumn(values: start)), .int64(FixedWidthColumn(values: end)),
+            .int64(FixedWidthColumn(values: sessionViews)), .int32(FixedWidthColumn(values: duration)),
+            .int32(FixedWidthColumn(values: hour)), .int32(FixedWidthColumn(values: minute)),
+            .int32(FixedWidthColumn(values: dayOfWeek)), .int32(FixedWidthColumn(values: rank)),
+            .int64(FixedWidthColumn(values: cumulative)), .int64(FixedWidthColumn(values: previous)),
+        ]
+    }
 }

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the text encoders (`CSVText`, `JavaDouble`) append bytes. `ContiguousArray<UInt8>` is
+/// the safe implementation (tests, small outputs); `RawBytes` is the hot one used by the CSV
+/// writer (no uniqueness checks, one capacity compare per append).
+public protocol ByteOutput {
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer)
+}
+
+extension ContiguousArray: ByteOutput where Element == UInt8 {}
+
+extension ByteOutput {
+    /// Appends the bytes of a literal.
+    @inline(__always)
+    public mutating func append(_ literal: StaticString) {
+        append(contentsOf: UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+}
+
+/// A growable byte buffer on raw memory. Not copyable in spirit: exactly one owner calls
+/// `deallocate()` once (`CSVSink` does it in its deinit). Memory: `capacity` bytes.
+struct RawBytes: ByteOutput {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = byte
+        count &+= 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if n == 0 { return }
+        if count &+ n > capacity { grow(n) }
+        (base + count).update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+        count &+= n
+    }
+
+    @inline(never)
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < count + needed { newCapacity *= 2 }
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = newCapacity
+    }
+
+    mutating func removeAll() { count = 0 }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+    func deallocate() { base.deallocate() }
+}
