@@ -6,7 +6,7 @@ import Columnar
 public struct ParquetPartEncoder: PartEncoder {
     public var rowGroupRows: Int
 
-    public init(rowGroupRows: Int = 512 * 1024) { self.rowGroupRows = rowGroupRows }
+    public init(rowGroupRows: Int = 128 * 1024) { self.rowGroupRows = rowGroupRows }
 
     public func write(_ batch: RecordBatch, to path: String) throws(ColumnarError) -> Int {
         var options = ParquetWriterOptions()
