@@ -15,6 +15,7 @@ public enum StarSchema {
         var latest: [Int64: UserRef] = [:]
         for (b, batch) in logs.enumerated() {
             let view = try LogView(batch)
+            plays.views.append(view)
             let nextSong = Array("NextSong".utf8)
             for row in 0..<batch.rowCount {
                 guard let ts = view.ts[row] else { continue }
@@ -38,7 +39,7 @@ public enum StarSchema {
                 let id = view.userId.withBytes(row) { bytes in
                     SongplayID.make(tsMillis: Self.floorMillis(ts), userId: bytes, sessionId: session, itemInSession: item)
                 }
-                plays.append(id: id, ts: ts, user: view.userIdInt[row], session: session, match: match, view: view, row: row)
+                plays.append(id: id, ts: ts, user: view.userIdInt[row], session: session, match: match, batch: b, row: row)
             }
         }
         return StarSchemaTables(
@@ -161,23 +162,29 @@ struct SongplayBuilder {
     var ids = ContiguousArray<Int64>()
     var startTimes: [Int64] = []
     var users = NullableValues<Int64>()
-    var levels = StringColumn()
     var songIds = StringColumn()
     var artistIds = StringColumn()
     var sessions = NullableValues<Int64>()
-    var locations = StringColumn()
-    var agents = StringColumn()
+    /// (batch, row) of each songplay's event: level, location and user agent are copied once,
+    /// in output order, by `finish`.
+    var batches = ContiguousArray<Int32>()
+    var rows = ContiguousArray<Int32>()
+    var views: [LogView] = []
 
-    mutating func append(id: Int64, ts: Int64, user: Int64?, session: Int64?, match: SongRecord?, view: LogView, row: Int) {
+    mutating func append(id: Int64, ts: Int64, user: Int64?, session: Int64?, match: SongRecord?, batch: Int, row: Int) {
         ids.append(id)
         startTimes.append(ts)
         users.append(user)
-        view.level.append(row, to: &levels)
         songIds.append(match?.songId)
         artistIds.append(match?.artistId)
         sessions.append(session)
-        view.location.append(row, to: &locations)
-        view.userAgent.append(row, to: &agents)
+        batches.append(Int32(batch))
+        rows.append(Int32(row))
+    }
+
+    func strings(_ pick: (LogView) -> StringAccess, _ order: [Int]) -> StringColumn {
+        ColumnGather.gatherStrings(views.map(pick), count: order.count,
+                                   source: { Int(batches[order[$0]]) }, row: { Int(rows[order[$0]]) })
     }
 
     func finish() throws(QueryError) -> RecordBatch {
@@ -202,12 +209,12 @@ struct SongplayBuilder {
             .int64(FixedWidthColumn(values: sortedIds)),
             .int64(FixedWidthColumn(values: sortedTimes)),
             .int64(ColumnGather.gather(users.column, order)),
-            .string(ColumnGather.gather(levels, order)),
+            .string(strings(\.level, order)),
             .string(ColumnGather.gather(songIds, order)),
             .string(ColumnGather.gather(artistIds, order)),
             .int64(ColumnGather.gather(sessions.column, order)),
-            .string(ColumnGather.gather(locations, order)),
-            .string(ColumnGather.gather(agents, order)),
+            .string(strings(\.location, order)),
+            .string(strings(\.userAgent, order)),
             .int32(FixedWidthColumn(values: years)),
             .int32(FixedWidthColumn(values: months)),
         ]

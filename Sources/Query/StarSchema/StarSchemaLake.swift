@@ -93,9 +93,17 @@ public enum StarSchemaLake {
         try FileIO.makeDirectories(directory)
         let fileColumns = batch.schema.names.filter { !partitionBy.contains($0) }
         var files = 0
+        var created = Set<String>()
         for group in try HivePartitioning.groups(batch, by: partitionBy) where !group.rows.isEmpty || partitionBy.isEmpty {
             let dir = group.directory.isEmpty ? directory : directory + "/" + group.directory
-            try FileIO.makeDirectories(dir)
+            // Only the partition levels below the table folder (created above) are made here.
+            var prefix = directory
+            for level in group.directory.split(separator: "/") {
+                prefix += "/" + level
+                if created.insert(prefix).inserted, mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                    throw ColumnarError.io(path: prefix, operation: "create directory", errno: errno)
+                }
+            }
             let part = try ColumnGather.gather(batch, group.rows, names: fileColumns)
             let writer = try ParquetWriter(path: dir + "/part-00000.parquet", schema: part.schema, options: options)
             do {
