@@ -175,11 +175,16 @@ public struct SparkifyGenerator: Sendable {
         }
     }
 
-    static let otherPages: [(String, String, Int)] = [
-        ("Home", "GET", 200), ("Settings", "GET", 200), ("Thumbs Up", "PUT", 307), ("Thumbs Down", "PUT", 307),
-        ("Add to Playlist", "PUT", 200), ("Roll Advert", "GET", 200), ("About", "GET", 200), ("Help", "GET", 200),
-        ("Add Friend", "PUT", 307), ("Downgrade", "GET", 200), ("Save Settings", "PUT", 307), ("Error", "GET", 404),
-    ]
+    /// Pages other than NextSong, weighted roughly like the real sample (per mille of events).
+    static let otherPages: [(String, String, Int)] = {
+        let weighted: [(String, String, Int, Int)] = [
+            ("Home", "GET", 200, 24), ("Thumbs Up", "PUT", 307, 34), ("Add to Playlist", "PUT", 200, 24),
+            ("Roll Advert", "GET", 200, 29), ("Add Friend", "PUT", 307, 11), ("Thumbs Down", "PUT", 307, 9),
+            ("Settings", "GET", 200, 6), ("Downgrade", "GET", 200, 7), ("Help", "GET", 200, 5), ("About", "GET", 200, 2),
+            ("Save Settings", "PUT", 307, 1), ("Error", "GET", 404, 1),
+        ]
+        return weighted.flatMap { page in Array(repeating: (page.0, page.1, page.2), count: page.3) }
+    }()
 
     func makeSession(_ rng: inout SplitMix, users: [User], sessionId: Int, startMs: Int64) -> [Event] {
         var out: [Event] = []
@@ -309,9 +314,9 @@ public struct SparkifyGenerator: Sendable {
     static let vocabulary = ["love", "night", "heart", "fire", "dream", "rain", "city", "light", "dance", "blue", "road",
                              "gold", "river", "time", "wild", "ghost", "summer", "stone", "echo", "moon", "señor", "café",
                              "daylight", "shadow", "ocean", "radio", "velvet", "storm", "garden", "silver", "nação", "zoë", "🎵"]
-    static let femaleNames = ["Kaylee", "Lily", "Jacqueline", "Tegan", "Chloe", "Ava", "Layla", "Mohammad", "Aleena", "Rylan",
+    static let femaleNames = ["Kaylee", "Lily", "Jacqueline", "Tegan", "Chloe", "Ava", "Layla", "Aleena", "Rylan",
                               "Jayden", "Sara", "Anabelle", "Amiya", "Madison", "Olivia", "Emma", "Zoë"]
-    static let maleNames = ["Walter", "Ryan", "Kevin", "Jacob", "Noah", "Liam", "Cienna", "Wyatt", "Aiden", "Sebastián",
+    static let maleNames = ["Walter", "Ryan", "Kevin", "Jacob", "Noah", "Liam", "Mohammad", "Wyatt", "Aiden", "Sebastián",
                             "Theodore", "Martin", "Jordan", "Lucas", "Caleb", "Connar", "Everett", "Ethan"]
     static let lastNames = ["Frye", "Summers", "Smith", "Lynch", "Levine", "Cuevas", "Cruz", "Koch", "Johnson", "Williams",
                             "Garrison", "Perez", "Rodriguez", "Hodge", "O'Brien", "Müller", "Nguyen", "Silva"]
