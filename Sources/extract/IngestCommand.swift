@@ -36,7 +36,7 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Re-ingest sources already in the manifest.")
     var replace = false
 
-    @Flag(name: .long, help: "No progress line.")
+    @Flag(name: .long, help: "No progress line (the final summary is still printed).")
     var quiet = false
 
     func run() throws {
@@ -71,7 +71,7 @@ struct IngestCommand: ParsableCommand {
             let st = try Store(path: store, create: true)
             let report = try Ingestor(store: st, options: options).ingest(sources: inputs.map(InputSource.init(argument:)))
             line.finish()
-            if !quiet { print(Self.summary(report)) }
+            print(Self.summary(report))
         }
     }
 

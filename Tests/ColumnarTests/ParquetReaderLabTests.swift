@@ -77,7 +77,7 @@ final class ParquetReaderLabTests: XCTestCase {
     }
 
     func testMissingLevelLengthPrefixIsCorrupt() {
-        assertCorrupt("bad_no_level_len_prefix", column: "ts", contains: "truncated")
+        assertCorrupt("bad_no_level_len_prefix", column: "ts", contains: "definition levels: truncated")
     }
 
     func testNonNullNumValuesIsCorrupt() {

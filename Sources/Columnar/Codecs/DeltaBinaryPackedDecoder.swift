@@ -22,7 +22,7 @@ public enum DeltaBinaryPackedDecoder {
         guard UInt64(count) <= total else { throw DecodeError("delta stream holds \(total) values, \(count) needed") }
         if count == 0 { return r.position }
         let perMini = Int(blockSize / miniblocks)
-        out.reserveCapacity(out.count + count)
+        out.reserveCapacity(out.count + min(count, (end - start) * 8 + 64))  // not sized by `count` alone
         var value = first
         out.append(value)
         var left = count - 1

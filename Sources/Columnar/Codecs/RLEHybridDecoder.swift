@@ -18,7 +18,7 @@ public enum RLEHybridDecoder {
         guard count >= 0 else { throw DecodeError("negative value count") }
         var reader = ByteReader(bytes, start: start, end: end)
         var left = count
-        out.reserveCapacity(out.count + count)
+        out.reserveCapacity(out.count + min(count, (end - start) * 8 + 64))  // not sized by `count` alone
         let valueBytes = (bitWidth + 7) / 8
         let mask: UInt64 = bitWidth == 0 ? 0 : (UInt64(1) << UInt64(bitWidth)) - 1
         while left > 0 {

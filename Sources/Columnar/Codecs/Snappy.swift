@@ -75,7 +75,7 @@ public enum Snappy {
                 len += 1
                 guard len <= inEnd - ip else { return failure("literal of \(len) bytes past end of input") }
                 guard len <= outEnd - op else { return failure("literal overflows output") }
-                for k in 0..<len { dst[op + k] = src[ip + k] }
+                (dst.baseAddress! + op).update(from: src.baseAddress! + ip, count: len)
                 ip += len
                 op += len
             default:
@@ -101,10 +101,15 @@ public enum Snappy {
                 guard offset > 0 && offset <= op else { return failure("copy offset \(offset) before start of output (at \(op))") }
                 guard len <= outEnd - op else { return failure("copy overflows output") }
                 var from = op - offset
-                for _ in 0..<len {
-                    dst[op] = dst[from]
-                    op += 1
-                    from += 1
+                if offset >= len {
+                    (dst.baseAddress! + op).update(from: dst.baseAddress! + from, count: len)
+                    op += len
+                } else {
+                    for _ in 0..<len {  // overlapping: byte by byte repeats the pattern
+                        dst[op] = dst[from]
+                        op += 1
+                        from += 1
+                    }
                 }
             }
         }

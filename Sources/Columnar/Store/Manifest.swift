@@ -51,6 +51,10 @@ public struct PartitionRecord: Codable, Sendable, Equatable {
     }
 
     public var rows: Int { files.reduce(0) { $0 + $1.rows } }
+    public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
+    /// Min/max of the time column over the partition's files (micros), when known.
+    public var minTime: Int64? { files.compactMap(\.minTime).min() }
+    public var maxTime: Int64? { files.compactMap(\.maxTime).max() }
 }
 
 /// One Parquet file of a partition.

@@ -34,7 +34,9 @@ public final class Store: @unchecked Sendable {
             guard create else { throw .store(path: p, reason: "no store here (run `extract ingest` first)") }
             try FileIO.makeDirectories(p)
         }
-        if let lock = try StoreLock(storePath: p, wait: false) {
+        // Recovery needs the writer lock; a busy store (a writer is running and will finish its
+        // own commit) or a read-only one (no lock file can be created) is opened as it is.
+        if let lock = try? StoreLock(storePath: p, wait: false) {
             defer { lock.unlock() }
             try recover()
         }

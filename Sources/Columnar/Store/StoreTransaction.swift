@@ -157,6 +157,9 @@ public final class StoreTransaction: @unchecked Sendable {
         finished = true
         let all = mutex.withLock { reservations }
         for p in all { try? FileIO.remove(p) }
+        // Folders this transaction may have created (removed only when empty).
+        rmdir(store.path + "/_rejects")
+        for p in all { rmdir(String(p[..<p.lastIndex(of: "/")!])) }
         lock.unlock()
     }
 

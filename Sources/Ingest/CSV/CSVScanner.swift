@@ -19,7 +19,6 @@ public enum CSVScanner {
     public static let newlineFlag: UInt32 = 1 << 31
 
     /// The quote state machine, shared by both scans.
-    
     struct State {
         var inQuote = false
         var fieldStart: Int
@@ -85,15 +84,16 @@ public enum CSVScanner {
         return st.lastRowEnd
     }
 
-    /// One bit per lane of a 32-lane mask (lane 0 → bit 0).
-    @inline(__always) @usableFromInline
+    /// One bit per lane of a 32-lane mask (lane 0 → bit 0): the top bit of each byte of each
+    /// 64-bit word gathered by one multiply (no per-lane work).
+    @inline(__always)
     static func movemask(_ m: SIMDMask<SIMD32<Int8>>) -> UInt32 {
-        let weights = SIMD32<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128,
-                                    1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
-        let bytes = unsafeBitCast(m, to: SIMD32<UInt8>.self) & weights
-        let h = bytes.lowHalf, g = bytes.highHalf
-        let b0 = UInt32(h.lowHalf.wrappedSum()), b1 = UInt32(h.highHalf.wrappedSum())
-        let b2 = UInt32(g.lowHalf.wrappedSum()), b3 = UInt32(g.highHalf.wrappedSum())
+        let words = unsafeBitCast(m, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0x8080_8080_8080_8080)
+        let magic: UInt64 = 0x0002_0408_1020_4081
+        let b0 = UInt32(truncatingIfNeeded: (words[0] &* magic) >> 56)
+        let b1 = UInt32(truncatingIfNeeded: (words[1] &* magic) >> 56)
+        let b2 = UInt32(truncatingIfNeeded: (words[2] &* magic) >> 56)
+        let b3 = UInt32(truncatingIfNeeded: (words[3] &* magic) >> 56)
         return b0 | b1 << 8 | b2 << 16 | b3 << 24
     }
 }

@@ -6,7 +6,7 @@ import Columnar
 /// field count, converts each field with the reference semantics (`TimestampParser`,
 /// `IntegerParser`, `DoubleParser`, `UUIDParser`), appends the row to the buffer of its UTC day
 /// and records rejected/coerced lines in the `RejectLog`. The caller moves full day buffers
-/// out (`takeLargest`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
+/// out (`takeFlushCandidate`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
 /// through `bufferedRows`) plus the structural entries of one input buffer.
 struct EventCSVParser {
     let header: CSVHeader
@@ -143,6 +143,7 @@ struct EventCSVParser {
             dayIndex[day] = bi; lastDay = day; lastIndex = bi
         }
         buffers[bi].time.append(t.micros)
+        buffers[bi].lastRow = rowsRead
         buffers[bi].minTime = min(buffers[bi].minTime, t.micros)
         buffers[bi].maxTime = max(buffers[bi].maxTime, t.micros)
 
@@ -154,22 +155,22 @@ struct EventCSVParser {
         reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &buffers[bi].categoryCode)
         reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &buffers[bi].brand)
         switch DoubleParser.parse(field(b, starts[iPrice], ends[iPrice])) {
-        case .null: buffers[bi].price.append(nil, placeholder: 0)
-        case .exact(let v): buffers[bi].price.append(v, placeholder: 0)
-        case .coerced(let v): buffers[bi].price.append(v, placeholder: 0); reasons |= RejectReason.priceNormalized.bit
-        case .invalid: buffers[bi].price.append(nil, placeholder: 0); reasons |= RejectReason.priceInvalid.bit
+        case .null: buffers[bi].price.appendNull(0)
+        case .exact(let v): buffers[bi].price.append(v)
+        case .coerced(let v): buffers[bi].price.append(v); reasons |= RejectReason.priceNormalized.bit
+        case .invalid: buffers[bi].price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
         }
         reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &buffers[bi].userId,
                              .userIdNormalized, .userIdInvalid)
         // user_session: canonical UUID, else the raw text.
         let s = field(b, starts[iSession], ends[iSession])
-        var uuid: (UInt64, UInt64) = (0, 0)
+        var uuid = UUIDWords(a: 0, b: 0)
         let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
         if isUUID {
-            withUnsafeBytes(of: &uuid) { buffers[bi].session.append($0) }
+            buffers[bi].session.append(uuid)
             buffers[bi].sessionRaw.appendNull()
         } else {
-            buffers[bi].session.append(nil as [UInt8]?)
+            buffers[bi].session.appendNull(UUIDWords(a: 0, b: 0))
             if s.isEmpty {
                 buffers[bi].sessionRaw.appendNull()
             } else if ascii || UTF8Check.isValid(s) {
@@ -193,19 +194,22 @@ struct EventCSVParser {
         return RejectReason.invalidUTF8.bit
     }
 
-    private static func appendInt(_ v: UnsafeRawBufferPointer, to column: inout FixedWidthColumn<Int64>,
+    private static func appendInt(_ v: UnsafeRawBufferPointer, to column: inout NullableBuilder<Int64>,
                            _ normalized: RejectReason, _ invalid: RejectReason) -> UInt32 {
         switch IntegerParser.parse(v) {
-        case .null: column.append(nil, placeholder: 0); return 0
-        case .exact(let x): column.append(x, placeholder: 0); return 0
-        case .coerced(let x): column.append(x, placeholder: 0); return normalized.bit
-        case .invalid: column.append(nil, placeholder: 0); return invalid.bit
+        case .null: column.appendNull(0); return 0
+        case .exact(let x): column.append(x); return 0
+        case .coerced(let x): column.append(x); return normalized.bit
+        case .invalid: column.appendNull(0); return invalid.bit
         }
     }
 
-    /// Moves out the day buffer with the most rows.
-    mutating func takeLargest() -> EventBuffer? {
-        guard let k = buffers.indices.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
+    /// Moves out the day buffer to flush: the largest "cold" day (no row for `coldRows` rows:
+    /// in time-ordered input, a finished day, so it becomes one whole part), else the largest.
+    mutating func takeFlushCandidate(coldRows: Int) -> EventBuffer? {
+        let cold = buffers.indices.filter { rowsRead - buffers[$0].lastRow > coldRows }
+        let pool = cold.isEmpty ? Array(buffers.indices) : cold
+        guard let k = pool.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
         let out = buffers.remove(at: k)
         rebuildIndex()
         bufferedRows -= out.count

@@ -28,6 +28,26 @@ struct DictionaryBuilder {
     }
 }
 
+/// A nullable fixed-width column being built (specialised in this module: the Columnar
+/// generic `append` is not inlinable and costs a metadata lookup per value).
+struct NullableBuilder<T: BitwiseCopyable & Sendable> {
+    var values = ContiguousArray<T>()
+    var validity: Bitmap?
+
+    @inline(__always) mutating func append(_ v: T) {
+        values.append(v)
+        if validity != nil { validity!.append(true) }
+    }
+
+    mutating func appendNull(_ placeholder: T) {
+        if validity == nil { validity = Bitmap(count: values.count, value: true) }
+        values.append(placeholder)
+        validity!.append(false)
+    }
+
+    var column: FixedWidthColumn<T> { FixedWidthColumn(values: values, validity: validity) }
+}
+
 func gather(_ v: Bitmap, _ perm: ContiguousArray<Int32>) -> Bitmap {
     var out = Bitmap(reservingCapacity: perm.count)
     for i in perm { out.append(v[Int(i)]) }
@@ -51,14 +71,17 @@ struct EventBuffer {
     let day: Int64
     var time = ContiguousArray<Int64>()
     var eventType = DictionaryBuilder()
-    var productId = FixedWidthColumn<Int64>()
-    var categoryId = FixedWidthColumn<Int64>()
+    var productId = NullableBuilder<Int64>()
+    var categoryId = NullableBuilder<Int64>()
     var categoryCode = DictionaryBuilder()
     var brand = DictionaryBuilder()
-    var price = FixedWidthColumn<Double>()
-    var userId = FixedWidthColumn<Int64>()
-    var session = FixedBytesColumn(width: 16)
+    var price = NullableBuilder<Double>()
+    var userId = NullableBuilder<Int64>()
+    /// The 16 UUID bytes in memory order (two words, no per-byte work).
+    var session = NullableBuilder<UUIDWords>()
     var sessionRaw = StringColumn()
+    /// `rowsRead` of the parser when this day last received a row.
+    var lastRow = 0
     var minTime = Int64.max
     var maxTime = Int64.min
 
@@ -109,12 +132,10 @@ struct EventBuffer {
         var sess = session
         var raw = sessionRaw
         if let perm {
-            var bytes = ContiguousArray<UInt8>()
-            bytes.reserveCapacity(session.bytes.count)
-            session.bytes.withUnsafeBufferPointer { src in
-                for i in perm { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: src[Int(i) * 16 ..< Int(i) * 16 + 16])) }
-            }
-            sess = FixedBytesColumn(width: 16, bytes: bytes, validity: session.validity.map { gather($0, perm) })
+            var words = ContiguousArray<UUIDWords>()
+            words.reserveCapacity(perm.count)
+            session.values.withUnsafeBufferPointer { src in for i in perm { words.append(src[Int(i)]) } }
+            sess = NullableBuilder(values: words, validity: session.validity.map { gather($0, perm) })
             var r = StringColumn()
             r.reserveCapacity(rows: perm.count, bytes: sessionRaw.bytes.count)
             for i in perm {
@@ -127,10 +148,30 @@ struct EventBuffer {
             raw = r
         }
         return try RecordBatch(schema: EventsDataset.schema, columns: [
-            .int64(t), .dictionary(eventType.gathered(perm)), .int64(gather(productId, perm)),
-            .int64(gather(categoryId, perm)), .dictionary(categoryCode.gathered(perm)),
-            .dictionary(brand.gathered(perm)), .double(gather(price, perm)), .int64(gather(userId, perm)),
-            .fixedBytes(sess), .string(raw),
+            .int64(t), .dictionary(eventType.gathered(perm)), .int64(gather(productId.column, perm)),
+            .int64(gather(categoryId.column, perm)), .dictionary(categoryCode.gathered(perm)),
+            .dictionary(brand.gathered(perm)), .double(gather(price.column, perm)), .int64(gather(userId.column, perm)),
+            .fixedBytes(sess.fixedBytes), .string(raw),
         ])
+    }
+}
+
+/// A UUID's 16 bytes as two words, in memory order.
+struct UUIDWords: BitwiseCopyable, Sendable {
+    var a: UInt64
+    var b: UInt64
+}
+
+extension NullableBuilder where T == UUIDWords {
+    /// The values as a 16-byte FIXED_LEN_BYTE_ARRAY column (one bulk copy).
+    var fixedBytes: FixedBytesColumn {
+        let n = values.count * 16
+        let bytes = ContiguousArray<UInt8>(unsafeUninitializedCapacity: n) { buf, initialized in
+            values.withUnsafeBytes { src in
+                if n > 0 { buf.baseAddress!.initialize(from: src.bindMemory(to: UInt8.self).baseAddress!, count: n) }
+            }
+            initialized = n
+        }
+        return FixedBytesColumn(width: 16, bytes: bytes, validity: validity)
     }
 }

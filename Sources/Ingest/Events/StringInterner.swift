@@ -5,12 +5,13 @@ import Columnar
 /// slot (table kept ≤ 50 % full).
 struct StringInterner {
     private(set) var values = StringColumn()
-    private var slots: ContiguousArray<Int32>
-    private var hashes: ContiguousArray<UInt64> = []
+    /// Open-addressing table: 0 = empty, else (hash high 32 bits) << 32 | (code + 1), so a
+    /// probe touches one word before comparing bytes.
+    private var slots: ContiguousArray<UInt64>
     private var mask: Int
 
     init() {
-        slots = ContiguousArray(repeating: -1, count: 256)
+        slots = ContiguousArray(repeating: 0, count: 256)
         mask = 255
     }
 
@@ -33,17 +34,20 @@ struct StringInterner {
 
     mutating func intern(_ b: UnsafeRawBufferPointer) -> UInt32 {
         let h = StringInterner.hash(b)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask
         while true {
-            let code = slots[i]
-            if code < 0 { break }
-            if hashes[Int(code)] == h && equals(Int(code), b) { return UInt32(code) }
+            let slot = slots[i]
+            if slot == 0 { break }
+            if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                let code = Int(slot & 0xFFFF_FFFF) - 1
+                if equals(code, b) { return UInt32(code) }
+            }
             i = (i + 1) & mask
         }
-        let code = Int32(values.count)
+        let code = values.count
         values.appendBytes(b)
-        hashes.append(h)
-        slots[i] = code
+        slots[i] = tag | UInt64(code + 1)
         if values.count * 2 > slots.count { grow() }
         return UInt32(code)
     }
@@ -58,13 +62,18 @@ struct StringInterner {
 
     private mutating func grow() {
         let size = slots.count * 2
-        slots = ContiguousArray(repeating: -1, count: size)
-        mask = size - 1
-        for code in 0..<hashes.count {
-            var i = Int(truncatingIfNeeded: hashes[code]) & mask
-            while slots[i] >= 0 { i = (i + 1) & mask }
-            slots[i] = Int32(code)
+        var table = ContiguousArray<UInt64>(repeating: 0, count: size)
+        let newMask = size - 1
+        values.bytes.withUnsafeBytes { raw in
+            for code in 0..<values.count {
+                let h = StringInterner.hash(UnsafeRawBufferPointer(rebasing: raw[values.range(code)]))
+                var i = Int(truncatingIfNeeded: h) & newMask
+                while table[i] != 0 { i = (i + 1) & newMask }
+                table[i] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1)
+            }
         }
+        slots = table
+        mask = newMask
     }
 }
 

@@ -16,13 +16,15 @@ public struct IngestOptions: Sendable {
     public var maxRejects: Int?
     /// Redo sources already in the manifest (their old parts and rejects are removed).
     public var replace = false
-    /// Memory bound: when more rows than this are buffered across day buffers, the largest
-    /// day buffer is flushed as an extra sorted part of its day. ≈ 75–100 bytes per row; the
+    /// Memory bound: when more rows than this are buffered across day buffers, one day buffer
+    /// is flushed as a sorted part of its day: the largest day that received no row for the
+    /// last maxBufferedRows/10 rows (time-ordered input: a finished day, one part per day), else
+    /// the largest day (unordered input: several sorted parts per day, merged by the query). ≈ 75–100 bytes per row; the
     /// writer holds at most two more flushed buffers (one queued, one being written), so peak
     /// ingest memory is about 3 × maxBufferedRows × 100 bytes (≈ 900 MB at the default).
     public var maxBufferedRows = 3_000_000
-    /// Rows per Parquet row group.
-    public var rowGroupRows = 512 * 1024
+    /// Bytes read and parsed per step (the budget is checked after each step).
+    public var chunkBytes = 4 << 20
     /// Writes the part files (default: Parquet, zstd, fsynced).
     public var encoder: any PartEncoder
     /// Called on the parser thread with live counters (nil: no progress).

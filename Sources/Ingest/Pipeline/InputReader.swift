@@ -35,9 +35,9 @@ final class InputReader {
     /// Size of the file (nil for stdin).
     let fileSize: Int?
 
-    init(_ source: InputSource) throws(IngestError) {
+    init(_ source: InputSource, readSize: Int = 4 << 20) throws(IngestError) {
         self.source = source
-        raw = [UInt8](repeating: 0, count: 1 << 22)
+        raw = [UInt8](repeating: 0, count: max(4096, readSize))
         switch source {
         case .standardInput:
             fd = 0

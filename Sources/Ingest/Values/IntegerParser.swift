@@ -20,25 +20,23 @@ public enum IntegerParser {
         case invalid
     }
 
-    
     public static func parse(_ b: UnsafeRawBufferPointer) -> Outcome {
         let n = b.count
         if n == 0 { return .null }
-        // Fast path: plain digits, no leading zero, at most 18 of them (cannot overflow).
-        if n <= 18, b[0] != 0x30 || n == 1 {
-            var v: Int64 = 0
+        // Fast path: plain digits, no leading zero, at most 19 of them (fit a UInt64).
+        if n <= 19, b[0] != 0x30 || n == 1 {
+            var v: UInt64 = 0
             var ok = true
             for i in 0..<n {
                 let d = b[i] &- 48
                 if d >= 10 { ok = false; break }
-                v = v &* 10 &+ Int64(d)
+                v = v &* 10 &+ UInt64(d)
             }
-            if ok { return .exact(v) }
+            if ok && v <= UInt64(Int64.max) { return .exact(Int64(v)) }
         }
         return slow(b)
     }
 
-    
     static func slow(_ b: UnsafeRawBufferPointer) -> Outcome {
         @inline(__always) func isTrim(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
         var start = 0

@@ -22,7 +22,6 @@ public enum TimestampParser {
     }
 
     /// Parses `bytes`; nil when the reference would produce NULL.
-    
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Result? {
         let n = bytes.count
         // Fast path: the canonical 19-byte form, optionally followed by exactly " UTC".
@@ -38,7 +37,6 @@ public enum TimestampParser {
         return lenient(bytes).map { Result(micros: $0, coerced: true) }
     }
 
-    
     static func canonical(_ b: UnsafeRawBufferPointer) -> Int64? {
         @inline(__always) func d(_ i: Int) -> Int64? {
             let c = b[i] &- 48
@@ -53,7 +51,6 @@ public enum TimestampParser {
                      hour: h0 * 10 + h1, minute: mi0 * 10 + mi1, second: s0 * 10 + s1)
     }
 
-    
     static func lenient(_ b: UnsafeRawBufferPointer) -> Int64? {
         var i = 0
         var fields: (Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0)
@@ -94,7 +91,6 @@ public enum TimestampParser {
 
     /// Validated fields → micros (proleptic Gregorian day number of the same fields, as Spark's
     /// rebase of legacy dates produces); nil when the calendar rejects them.
-    
     static func build(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64) -> Int64? {
         guard year >= 1, year <= 294_000, month >= 1, month <= 12, day >= 1,
               hour < 24, minute < 60, second < 60 else { return nil }

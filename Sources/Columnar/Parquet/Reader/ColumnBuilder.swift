@@ -9,7 +9,7 @@
 struct ColumnBuilder {
     let descriptor: ParquetColumnDescriptor
     private(set) var rows = 0
-    private var validity = Bitmap()
+    private var validity = LevelBits()
     private var nulls = 0
     private var bools = ContiguousArray<Bool>()
     private var ints32 = ContiguousArray<Int32>()
@@ -34,6 +34,22 @@ struct ColumnBuilder {
 
     init(_ descriptor: ParquetColumnDescriptor) { self.descriptor = descriptor }
 
+    /// Reserves room for `rows` values once per chunk. (Per-page `reserveCapacity` calls would
+    /// reallocate exactly each time and make many-page chunks quadratic, so there are none.)
+    mutating func reserve(rows: Int) {
+        validity.reserve(rows)
+        switch physical {
+        case .boolean: bools.reserveCapacity(rows)
+        case .int32: ints32.reserveCapacity(rows)
+        case .int64: ints64.reserveCapacity(rows)
+        case .float, .double: doubles.reserveCapacity(rows)
+        case .byteArray:
+            codes.reserveCapacity(rows)
+        case .fixedLenByteArray: fixed.reserveCapacity(rows * max(width, 0))
+        default: break
+        }
+    }
+
     private var physical: PhysicalType { descriptor.physical }
     private var width: Int { descriptor.typeLength }
     private var isBytes: Bool { physical == .byteArray }
@@ -44,6 +60,8 @@ struct ColumnBuilder {
         case .plain, .rleDictionary, .plainDictionary: true
         case .rle: physical == .boolean
         case .deltaBinaryPacked: physical == .int32 || physical == .int64
+        case .deltaLengthByteArray, .deltaByteArray: physical == .byteArray
+        case .byteStreamSplit: [.float, .double, .int32, .int64, .fixedLenByteArray].contains(physical)
         default: false
         }
     }
@@ -73,13 +91,7 @@ struct ColumnBuilder {
                              levels: ContiguousArray<UInt32>?, rows n: Int) throws(DecodeError) {
         var present = n
         if let levels {
-            present = 0
-            validity.reserveCapacity(rows + n)
-            for l in levels {
-                guard l <= 1 else { throw DecodeError("definition level \(l) above the maximum 1") }
-                validity.append(l != 0)
-                present += Int(l)
-            }
+            present = try validity.append(levels)
             nulls += n - present
         }
         let isDictionary = encoding == .rleDictionary || encoding == .plainDictionary
@@ -104,17 +116,23 @@ struct ColumnBuilder {
             indices.removeAll(keepingCapacity: true)
             try RLEHybridDecoder.decode(bytes, start: body.lowerBound, end: body.upperBound, bitWidth: 1,
                                         count: present, into: &indices)
-            bools.reserveCapacity(bools.count + present)
             for v in indices { bools.append(v != 0) }
         case .deltaBinaryPacked:
             var values = ContiguousArray<Int64>()
             try DeltaBinaryPackedDecoder.decode(bytes, start: start, end: end, count: present, into: &values)
             if physical == .int32 {
-                ints32.reserveCapacity(ints32.count + present)
                 for v in values { ints32.append(Int32(truncatingIfNeeded: v)) }
             } else {
                 ints64.append(contentsOf: values)
             }
+        case .byteStreamSplit:
+            let size: Int = switch physical {
+            case .float, .int32: 4
+            case .double, .int64: 8
+            default: width
+            }
+            let plain = try ExtraEncodings.byteStreamSplit(bytes, start: start, end: end, count: present, width: size)
+            try appendPlainDense(plain, start: 0, end: plain.count, count: present)
         default:
             throw DecodeError("encoding \(encoding.rawValue) for \(physical)")
         }
@@ -150,11 +168,10 @@ struct ColumnBuilder {
 
     private mutating func appendDictionaryDense() {
         switch physical {
-        case .boolean: bools.reserveCapacity(bools.count + indices.count); for i in indices { bools.append(dictBools[Int(i)]) }
-        case .int32: ints32.reserveCapacity(ints32.count + indices.count); for i in indices { ints32.append(dictInts32[Int(i)]) }
-        case .int64: ints64.reserveCapacity(ints64.count + indices.count); for i in indices { ints64.append(dictInts64[Int(i)]) }
+        case .boolean: for i in indices { bools.append(dictBools[Int(i)]) }
+        case .int32: for i in indices { ints32.append(dictInts32[Int(i)]) }
+        case .int64: for i in indices { ints64.append(dictInts64[Int(i)]) }
         case .float, .double:
-            doubles.reserveCapacity(doubles.count + indices.count)
             for i in indices { doubles.append(dictDoubles[Int(i)]) }
         case .fixedLenByteArray:
             for i in indices { fixed.append(contentsOf: dictFixed[(Int(i) * width)..<(Int(i) * width + width)]) }
@@ -210,7 +227,6 @@ struct ColumnBuilder {
         if isDictionary && dictionaryMode {
             dictionaryPagesUsed += 1
             if let levels {
-                codes.reserveCapacity(codes.count + levels.count)
                 var k = 0
                 for l in levels {
                     if l != 0 { codes.append(indices[k]); k += 1 } else { codes.append(0) }
@@ -234,6 +250,21 @@ struct ColumnBuilder {
                 }
                 let n = Int(try r.readUInt32LE())
                 try PlainDecoding.appendString(&strings, bytes, try r.take(n))
+            }
+        case .deltaLengthByteArray, .deltaByteArray:
+            let dense = encoding == .deltaByteArray
+                ? try ExtraEncodings.deltaByteArrays(bytes, start: start, end: end, count: present)
+                : try ExtraEncodings.deltaLengthByteArrays(bytes, start: start, end: end, count: present)
+            let denseBytes = Array(dense.bytes)
+            var k = 0
+            let total = levels?.count ?? present
+            for i in 0..<total {
+                if let levels, levels[i] == 0 {
+                    strings.offsets.append(Int32(truncatingIfNeeded: strings.bytes.count))
+                    continue
+                }
+                try PlainDecoding.appendString(&strings, denseBytes, dense.range(k))
+                k += 1
             }
         case .rleDictionary, .plainDictionary:
             var k = 0
@@ -276,7 +307,7 @@ struct ColumnBuilder {
     /// The finished column, converted to the descriptor's `ColumnType`.
     mutating func finish() throws(DecodeError) -> AnyColumn {
         guard let type = descriptor.type else { throw DecodeError("column has no supported type") }
-        let valid: Bitmap? = descriptor.nullable && nulls > 0 ? validity : nil
+        let valid: Bitmap? = descriptor.nullable && nulls > 0 ? validity.bitmap : nil
         switch type {
         case .bool: return .bool(FixedWidthColumn(values: bools, validity: valid))
         case .int32, .date: return .int32(FixedWidthColumn(values: ints32, validity: valid))
@@ -313,5 +344,40 @@ struct ColumnBuilder {
         case .uuid:
             return .fixedBytes(FixedBytesColumn(width: 16, bytes: fixed, validity: valid))
         }
+    }
+}
+
+/// Validity bits built straight from definition levels (64 per word, LSB-first like `Bitmap`).
+struct LevelBits {
+    private(set) var words = ContiguousArray<UInt64>()
+    private(set) var count = 0
+
+    /// Appends one bit per level (1 = present). Returns the number of present values; throws
+    /// on a level above the maximum 1.
+    mutating func append(_ levels: ContiguousArray<UInt32>) throws(DecodeError) -> Int {
+        var present = 0
+        var bad = false
+        levels.withUnsafeBufferPointer { lv in
+            for l in lv {
+                if count & 63 == 0 { words.append(0) }
+                bad = bad || l > 1
+                let bit = UInt64(l & 1)
+                words[count >> 6] |= bit << UInt64(count & 63)
+                present &+= Int(l & 1)
+                count &+= 1
+            }
+        }
+        if bad { throw DecodeError("definition level above the maximum 1") }
+        return present
+    }
+
+    subscript(row: Int) -> Bool { words[row >> 6] & (1 << UInt64(row & 63)) != 0 }
+
+    mutating func reserve(_ bits: Int) { words.reserveCapacity((bits + 63) >> 6) }
+
+    var bitmap: Bitmap {
+        var b = Bitmap(count: count, value: false)
+        b.words = words
+        return b
     }
 }

@@ -31,6 +31,8 @@ extension ParquetFile {
 
         var builder = ColumnBuilder(d)
         let expected = Int(meta.numValues)
+        // A hint only: bounded by the chunk's size so a hostile row count cannot reserve much.
+        builder.reserve(rows: min(expected, bytes.count * 16 + 4096))
         var reader = ByteReader(bytes)
         var page = 0
         var sawDataPage = false
@@ -75,13 +77,17 @@ extension ParquetFile {
                         guard dh.definitionLevelEncoding == .rle else {
                             throw DecodeError.unsupported("definition level encoding \(dh.definitionLevelEncoding.rawValue)")
                         }
-                        var r = ByteReader(buf, start: pos, end: range.upperBound)
-                        let len = Int(try r.readUInt32LE())
-                        let lv = try r.take(len)
-                        var l = ContiguousArray<UInt32>()
-                        try RLEHybridDecoder.decode(buf, start: lv.lowerBound, end: lv.upperBound, bitWidth: 1, count: n, into: &l)
-                        levels = l
-                        pos = lv.upperBound
+                        do throws(DecodeError) {
+                            var r = ByteReader(buf, start: pos, end: range.upperBound)
+                            let len = Int(try r.readUInt32LE())
+                            let lv = try r.take(len)
+                            var l = ContiguousArray<UInt32>()
+                            try RLEHybridDecoder.decode(buf, start: lv.lowerBound, end: lv.upperBound, bitWidth: 1, count: n, into: &l)
+                            levels = l
+                            pos = lv.upperBound
+                        } catch {
+                            throw DecodeError("definition levels: \(error.reason)")
+                        }
                     }
                     try builder.appendPage(buf, start: pos, end: range.upperBound, encoding: dh.encoding, levels: levels, rows: n)
                 case .dataPageV2:
@@ -100,7 +106,11 @@ extension ParquetFile {
                     let levelStart = body.lowerBound + repLen
                     if d.nullable {
                         var l = ContiguousArray<UInt32>()
-                        try RLEHybridDecoder.decode(bytes, start: levelStart, end: levelStart + defLen, bitWidth: 1, count: n, into: &l)
+                        do throws(DecodeError) {
+                            try RLEHybridDecoder.decode(bytes, start: levelStart, end: levelStart + defLen, bitWidth: 1, count: n, into: &l)
+                        } catch {
+                            throw DecodeError("definition levels: \(error.reason)")
+                        }
                         levels = l
                     }
                     let valuesBody = (levelStart + defLen)..<body.upperBound

@@ -3,7 +3,7 @@
 /// Each function checks that the values fit in the window before touching memory and returns
 /// the position after the last value. INT32/INT64/FLOAT/DOUBLE are little-endian; BOOLEAN is
 /// bit-packed LSB-first; BYTE_ARRAY is `u32 LE length + bytes`; FIXED_LEN_BYTE_ARRAY is raw.
-/// The fixed-width loads are the one unsafe spot (`loadUnaligned` after the bounds check);
+/// The fixed-width copy is the one unsafe spot (`copyMemory` after the bounds check);
 /// `fixedWidthScalar` is their safe twin, compared in the tests.
 enum PlainDecoding {
     static func window(_ start: Int, _ end: Int, need: Int, _ what: String) throws(DecodeError) {
@@ -18,12 +18,18 @@ enum PlainDecoding {
         let (need, overflow) = count.multipliedReportingOverflow(by: size)
         guard !overflow else { throw DecodeError("PLAIN count \(count) overflows") }
         try window(start, end, need: need, "\(T.self)")
-        out.reserveCapacity(out.count + count)
+        guard count > 0 else { return start }
+        let base = out.count
+        out.append(contentsOf: repeatElement(0, count: count))
         bytes.withUnsafeBytes { raw in
-            for i in 0..<count {
-                out.append(T(littleEndian: raw.loadUnaligned(fromByteOffset: start + i * size, as: T.self)))
+            out.withUnsafeMutableBytes { dst in
+                // Little-endian storage: the PLAIN bytes are the values' memory image.
+                dst.baseAddress!.advanced(by: base * size).copyMemory(from: raw.baseAddress! + start, byteCount: need)
             }
         }
+        #if _endian(big)
+        for i in base..<out.count { out[i] = T(littleEndian: out[i]) }
+        #endif
         return start + need
     }
 
@@ -44,7 +50,6 @@ enum PlainDecoding {
                        into out: inout ContiguousArray<Double>) throws(DecodeError) -> Int {
         var raw = ContiguousArray<UInt32>()
         let pos = try fixedWidth(bytes, start: start, end: end, count: count, into: &raw)
-        out.reserveCapacity(out.count + count)
         for bits in raw { out.append(Double(Float(bitPattern: bits))) }
         return pos
     }
@@ -53,7 +58,6 @@ enum PlainDecoding {
                         into out: inout ContiguousArray<Double>) throws(DecodeError) -> Int {
         var raw = ContiguousArray<UInt64>()
         let pos = try fixedWidth(bytes, start: start, end: end, count: count, into: &raw)
-        out.reserveCapacity(out.count + count)
         for bits in raw { out.append(Double(bitPattern: bits)) }
         return pos
     }
@@ -62,7 +66,6 @@ enum PlainDecoding {
                       into out: inout ContiguousArray<Bool>) throws(DecodeError) -> Int {
         let need = (count + 7) / 8
         try window(start, end, need: need, "BOOLEAN")
-        out.reserveCapacity(out.count + count)
         for i in 0..<count { out.append(bytes[start + (i >> 3)] & (1 << UInt8(i & 7)) != 0) }
         return start + need
     }

@@ -90,7 +90,16 @@ struct ColumnChunkEncoder {
         usedEncodings = []
     }
 
-    private var pageFull: Bool { pageEstimate >= pageBytes }
+    /// Rows per page are also capped so that `num_values` (i32) and level buffers stay small
+    /// even for all-null columns.
+    static let maxPageRows = 1 << 24
+
+    private var pageFull: Bool { pageEstimate >= pageBytes || pageRows >= Self.maxPageRows }
+
+    /// Rows that still fit in the current page at `bytesPerRow` (at least 1).
+    private func pageRoom(bytesPerRow: Int) -> Int {
+        max(1, min((pageBytes - pageEstimate) / bytesPerRow, Self.maxPageRows - pageRows))
+    }
 
     private var pageEstimate: Int {
         let indexBits = mode == .dictionary ? max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dict.count, 1)))) : 1
@@ -130,18 +139,19 @@ struct ColumnChunkEncoder {
         let size = MemoryLayout<T>.size
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(1, (pageBytes - pageEstimate) / size)
+            let room = pageRoom(bytesPerRow: size)
             let end = min(range.upperBound, row + room)
             column.withUnsafeBytes { raw in
                 if let validity {
-                    for i in row..<end {
-                        if validity[i] {
-                            values.append(UnsafeRawBufferPointer(rebasing: raw[(i &* size)..<(i &* size &+ size)]))
-                            pageNonNull &+= 1
-                            if nullable { levels.append(1) }
+                    validity.forEachRun(in: row..<end) { run, valid in
+                        let n = run.count
+                        if valid {
+                            values.append(UnsafeRawBufferPointer(rebasing: raw[(run.lowerBound &* size)..<(run.upperBound &* size)]))
+                            pageNonNull &+= n
+                            if nullable { levels.append(contentsOf: repeatElement(1, count: n)) }
                         } else {
-                            stats.nullCount &+= 1
-                            levels.append(0)
+                            stats.nullCount &+= Int64(n)
+                            levels.append(contentsOf: repeatElement(0, count: n))
                         }
                     }
                 } else {
@@ -159,7 +169,7 @@ struct ColumnChunkEncoder {
     private mutating func appendBools(_ c: FixedWidthColumn<Bool>, range: Range<Int>) throws(ColumnarError) {
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(8, (pageBytes - pageEstimate) * 8)
+            let room = max(8, min((pageBytes - pageEstimate) * 8, Self.maxPageRows - pageRows))
             let end = min(range.upperBound, row + room)
             c.values.withUnsafeBufferPointer { p in
                 for i in row..<end {
@@ -183,7 +193,7 @@ struct ColumnChunkEncoder {
         let w = c.width
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = max(1, (pageBytes - pageEstimate) / w)
+            let room = pageRoom(bytesPerRow: w)
             let end = min(range.upperBound, row + room)
             c.bytes.withUnsafeBytes { raw in
                 for i in row..<end {

@@ -17,7 +17,8 @@
 /// ### Errors and ownership
 /// Owned by one thread; not `Sendable`. Every failure is a `ColumnarError`; after a failure
 /// (or after `close()`), further calls throw `.invalidArgument`. The file is not removed on
-/// failure: call `abandon()`.
+/// failure: call `abandon()`. A writer released while still open (never closed) deletes its
+/// partial file, so a footer-less file is never left behind.
 public final class ParquetWriter {
     private enum Output {
         case file(WriteHandle)

@@ -40,10 +40,13 @@ struct StatisticsAccumulator {
         var lo = T.max, hi = T.min, seen = false
         values.withUnsafeBufferPointer { p in
             if let validity {
-                for i in range where validity[i] {
-                    let v = p[i]
-                    lo = Swift.min(lo, v)
-                    hi = Swift.max(hi, v)
+                validity.forEachRun(in: range) { run, valid in
+                    guard valid else { return }
+                    for i in run {
+                        let v = p[i]
+                        lo = Swift.min(lo, v)
+                        hi = Swift.max(hi, v)
+                    }
                     seen = true
                 }
             } else {
