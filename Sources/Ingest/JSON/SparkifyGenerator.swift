@@ -44,6 +44,10 @@ public struct SparkifyGenerator: Sendable {
 
     public let options: Options
     public let catalogue: [Song]
+    /// JSON literals precomputed once (title, artist name) per catalogue song.
+    let quotedSongs: [(title: String, artist: String)]
+    /// Songs absent from the catalogue, as JSON literals, with their length.
+    let unknownSongs: [(title: String, artist: String, length: Double)]
 
     public init(options: Options) {
         self.options = options
@@ -65,6 +69,14 @@ public struct SparkifyGenerator: Sendable {
                               duration: Self.round5(90 + rng.double() * 300), year: rng.chance(0.4) ? 0 : 1950 + rng.int(60)))
         }
         catalogue = songs
+        quotedSongs = songs.map { (Self.quote($0.title), Self.quote($0.artistName)) }
+        var unknown: [(String, String, Double)] = []
+        for k in 0..<5000 {
+            var urng = SplitMix(seed: UInt64(k) &+ 99)
+            let length = Self.round5(120 + urng.double() * 240)
+            unknown.append((Self.quote(Self.words(&urng, 1...4, capital: true)), Self.quote(Self.words(&urng, 1...2, capital: true)), length))
+        }
+        unknownSongs = unknown
     }
 
     // MARK: writing
@@ -145,6 +157,12 @@ public struct SparkifyGenerator: Sendable {
         var agent: String
         var registration: Int64
         var paid: Bool
+        /// `"firstName":…,"gender":…,` / `"lastName":…,` / `"location":…,` / registration / userAgent+userId
+        var jsonFirstGender = ""
+        var jsonLast = ""
+        var jsonLocation = ""
+        var jsonRegistration = ""
+        var jsonAgentId = ""
     }
 
     struct Event {
@@ -159,7 +177,7 @@ public struct SparkifyGenerator: Sendable {
         var sessionId: Int
         var item: Int
         var song: Int?          // index into catalogue, or -1 - k for an unknown song k
-        var unknownSong: (title: String, artist: String, length: Double)?
+        var unknownSong: Int?    // index into unknownSongs
         var length: Double?
     }
 
@@ -167,11 +185,17 @@ public struct SparkifyGenerator: Sendable {
         (0..<max(1, options.users)).map { i in
             let female = rng.chance(0.5)
             let names = female ? Self.femaleNames : Self.maleNames
-            return User(id: i + 2, first: names[rng.int(names.count)], last: Self.lastNames[rng.int(Self.lastNames.count)],
-                        gender: female ? "F" : "M", location: Self.cities[rng.int(Self.cities.count)],
-                        agent: Self.agents[rng.int(Self.agents.count)],
-                        registration: options.firstDay * 86_400_000 - Int64(rng.int(60 * 86_400)) * 1000 - 204,
-                        paid: rng.chance(0.25))
+            var u = User(id: i + 2, first: names[rng.int(names.count)], last: Self.lastNames[rng.int(Self.lastNames.count)],
+                         gender: female ? "F" : "M", location: Self.cities[rng.int(Self.cities.count)],
+                         agent: Self.agents[rng.int(Self.agents.count)],
+                         registration: options.firstDay * 86_400_000 - Int64(rng.int(60 * 86_400)) * 1000 - 204,
+                         paid: rng.chance(0.25))
+            u.jsonFirstGender = "\"firstName\":\(Self.quote(u.first)),\"gender\":\(Self.quote(u.gender)),"
+            u.jsonLast = "\"lastName\":\(Self.quote(u.last)),"
+            u.jsonLocation = "\"location\":\(Self.quote(u.location)),"
+            u.jsonRegistration = "\"registration\":\(u.registration).0,"
+            u.jsonAgentId = "\"userAgent\":\(Self.quote("\"" + u.agent + "\"", escapeSlash: true)),\"userId\":\"\(u.id)\"}\n"
+            return u
         }
     }
 
@@ -219,10 +243,9 @@ public struct SparkifyGenerator: Sendable {
                     e.song = s
                     e.length = Self.round5(catalogue[s].duration + (rng.double() - 0.5) * 0.01)
                 } else {
-                    var urng = SplitMix(seed: UInt64(rng.int(5000)) &+ 99)
-                    let len = Self.round5(120 + urng.double() * 240)
-                    e.unknownSong = (Self.words(&urng, 1...4, capital: true), Self.words(&urng, 1...2, capital: true), len)
-                    e.length = len
+                    let k = rng.int(unknownSongs.count)
+                    e.unknownSong = k
+                    e.length = unknownSongs[k].length
                 }
                 out.append(e)
                 item += 1
@@ -244,24 +267,41 @@ public struct SparkifyGenerator: Sendable {
 
     func appendJSON(_ e: Event, _ users: [User], to text: inout String) {
         let u = e.user.map { users[$0] }
-        var artist = "null", song = "null", length = "null"
-        if let s = e.song {
-            artist = Self.quote(catalogue[s].artistName)
-            song = Self.quote(catalogue[s].title)
-        }
-        if let unknown = e.unknownSong {
-            artist = Self.quote(unknown.artist)
-            song = Self.quote(unknown.title)
-        }
-        if let l = e.length { length = String(l) }
-        text += "{\"artist\":\(artist),\"auth\":\"\(e.auth)\",\"firstName\":\(u.map { Self.quote($0.first) } ?? "null"),"
-        text += "\"gender\":\(u.map { Self.quote($0.gender) } ?? "null"),\"itemInSession\":\(e.item),"
-        text += "\"lastName\":\(u.map { Self.quote($0.last) } ?? "null"),\"length\":\(length),\"level\":\"\(e.level)\","
-        text += "\"location\":\(u.map { Self.quote($0.location) } ?? "null"),\"method\":\"\(e.method)\",\"page\":\"\(e.page)\","
-        text += "\"registration\":\(u.map { String($0.registration) + ".0" } ?? "null"),\"sessionId\":\(e.sessionId),"
-        text += "\"song\":\(song),\"status\":\(e.status),\"ts\":\(e.ts),"
-        text += "\"userAgent\":\(u.map { Self.quote("\"" + $0.agent + "\"", escapeSlash: true) } ?? "null"),"
-        text += "\"userId\":\"\(u.map { String($0.id) } ?? "")\"}\n"
+        var artist = "null", song = "null"
+        if let s = e.song { (song, artist) = quotedSongs[s] }
+        if let k = e.unknownSong { (song, artist) = (unknownSongs[k].title, unknownSongs[k].artist) }
+        text += "{\"artist\":"
+        text += artist
+        text += ",\"auth\":\""
+        text += e.auth
+        text += "\","
+        text += u?.jsonFirstGender ?? "\"firstName\":null,\"gender\":null,"
+        text += "\"itemInSession\":"
+        text += String(e.item)
+        text += ","
+        text += u?.jsonLast ?? "\"lastName\":null,"
+        text += "\"length\":"
+        text += e.length.map { String($0) } ?? "null"
+        text += ",\"level\":\""
+        text += e.level
+        text += "\","
+        text += u?.jsonLocation ?? "\"location\":null,"
+        text += "\"method\":\""
+        text += e.method
+        text += "\",\"page\":\""
+        text += e.page
+        text += "\","
+        text += u?.jsonRegistration ?? "\"registration\":null,"
+        text += "\"sessionId\":"
+        text += String(e.sessionId)
+        text += ",\"song\":"
+        text += song
+        text += ",\"status\":"
+        text += String(e.status)
+        text += ",\"ts\":"
+        text += String(e.ts)
+        text += ","
+        text += u?.jsonAgentId ?? "\"userAgent\":null,\"userId\":\"\"}\n"
     }
 
     // MARK: text helpers
