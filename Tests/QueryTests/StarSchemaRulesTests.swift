@@ -126,6 +126,13 @@ final class StarSchemaRulesTests: XCTestCase {
         XCTAssertEqual(strings(t.users, "level"), ["paid", "free"])
         XCTAssertEqual(strings(t.users, "first_name"), ["Ann", "Bo"])
         XCTAssertEqual(strings(t.users, "gender"), ["F", "M"])
+        // Across batches (store order): an exact tie goes to the later batch, an older event never wins.
+        let b1 = try logBatch([Event(ts: 9000, userId: "7", session: 3, item: 1, page: "Home", level: "free", first: "First")])
+        let b2 = try logBatch([Event(ts: 9000, userId: "7", session: 3, item: 1, page: "Home", level: "paid", first: "Second"),
+                               Event(ts: 8000, userId: "7", session: 3, item: 0, page: "Home", level: "free", first: "Old")])
+        let across = try StarSchema.build(logs: [b1, b2], songs: [try songBatch([])])
+        XCTAssertEqual(strings(across.users, "first_name"), ["Second"])
+        XCTAssertEqual(strings(across.users, "level"), ["paid"])
         // Songplays keep a null user_id for an event without a numeric userId.
         let anonymous = try logBatch([Event(ts: 1, userId: "")])
         let a = try StarSchema.build(logs: [anonymous], songs: [try songBatch([])])
