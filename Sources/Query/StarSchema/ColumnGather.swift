@@ -78,6 +78,8 @@ enum ColumnGather {
     /// The batch's rows `indices`, keeping only the fields named `names` (in that order).
     static func gather(_ batch: RecordBatch, _ indices: [Int], names: [String]? = nil) throws(QueryError) -> RecordBatch {
         let keep = names ?? batch.schema.names
+        // All rows in order (e.g. a table in one partition): the columns are shared, not copied.
+        let identity = indices.count == batch.rowCount && indices.elementsEqual(0..<batch.rowCount)
         var fields: [Field] = []
         var columns: [AnyColumn] = []
         for name in keep {
@@ -85,7 +87,7 @@ enum ColumnGather {
                 throw .columnar(.invalidArgument("no column '\(name)' to gather"))
             }
             fields.append(batch.schema.fields[i])
-            columns.append(gather(batch.columns[i], indices))
+            columns.append(identity ? batch.columns[i] : gather(batch.columns[i], indices))
         }
         do { return try RecordBatch(schema: Schema(fields), columns: columns) } catch { throw .columnar(error) }
     }

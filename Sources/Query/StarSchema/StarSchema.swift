@@ -100,13 +100,13 @@ public struct StarSchemaBuilder {
         }
     }
 
-    public func finish() throws(QueryError) -> StarSchemaTables {
-        StarSchemaTables(
-            songplays: try plays.finish(catalogue),
-            users: try usersBatch(),
-            songs: try catalogue.songsBatch(),
-            artists: try catalogue.artistsBatch(),
-            time: try StarSchema.timeBatch(plays.startTimes))
+    /// The five tables. Consumes the builder (its songplay columns are released one by one
+    /// while the sorted copies are made, which bounds the peak).
+    public consuming func finish() throws(QueryError) -> StarSchemaTables {
+        let time = try StarSchema.timeBatch(plays.startTimes)
+        let songplays = try plays.finish(catalogue)
+        return StarSchemaTables(songplays: songplays, users: try usersBatch(), songs: try catalogue.songsBatch(),
+                                artists: try catalogue.artistsBatch(), time: time)
     }
 
     func usersBatch() throws(QueryError) -> RecordBatch {
@@ -202,7 +202,8 @@ struct SongplayBuilder {
         agents.append(view.userAgent, row)
     }
 
-    func finish(_ catalogue: SongCatalogue) throws(QueryError) -> RecordBatch {
+    /// The sorted batch; each builder column is released as soon as its sorted copy exists.
+    mutating func finish(_ catalogue: SongCatalogue) throws(QueryError) -> RecordBatch {
         var order = Array(0..<ids.count)
         order.sort { (startTimes[$0], ids[$0], $0) < (startTimes[$1], ids[$1], $1) }
         var years = ContiguousArray<Int32>(), months = ContiguousArray<Int32>()
@@ -224,16 +225,29 @@ struct SongplayBuilder {
             songIds.append(k >= 0 ? catalogue.songIdBytes[k] : nil)
             artistIds.append(k >= 0 ? catalogue.artistIdBytes[k] : nil)
         }
+        ids = []
+        startTimes = []
+        matches = []
+        let userColumn = ColumnGather.gather(users.column, order)
+        users = NullableValues()
+        let sessionColumn = ColumnGather.gather(sessions.column, order)
+        sessions = NullableValues()
+        let levelColumn = ColumnGather.gather(levels.column, order)
+        levels = StringBuilder()
+        let locationColumn = ColumnGather.gather(locations.column, order)
+        locations = StringBuilder()
+        let agentColumn = ColumnGather.gather(agents.column, order)
+        agents = StringBuilder()
         let columns: [AnyColumn] = [
             .int64(FixedWidthColumn(values: sortedIds)),
             .int64(FixedWidthColumn(values: sortedTimes)),
-            .int64(ColumnGather.gather(users.column, order)),
-            .string(ColumnGather.gather(levels.column, order)),
+            .int64(userColumn),
+            .string(levelColumn),
             .string(songIds.column),
             .string(artistIds.column),
-            .int64(ColumnGather.gather(sessions.column, order)),
-            .string(ColumnGather.gather(locations.column, order)),
-            .string(ColumnGather.gather(agents.column, order)),
+            .int64(sessionColumn),
+            .string(locationColumn),
+            .string(agentColumn),
             .int32(FixedWidthColumn(values: years)),
             .int32(FixedWidthColumn(values: months)),
         ]
