@@ -319,13 +319,26 @@ public struct SparkifyGenerator: Sendable {
                 if scalar.value < 0x20 {
                     out += "\\u00" + (scalar.value < 16 ? "0" : "1") + String(scalar.value % 16, radix: 16)
                 } else if scalar.value > 0x7E {
-                    out += String(format16: scalar)
+                    out += Self.unicodeEscape(scalar)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// `\uXXXX` (a surrogate pair above the BMP), as the real data escapes non-ASCII text.
+    static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        func hex4(_ v: UInt32) -> String {
+            let h = String(v, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - h.count) + h
+        }
+        if scalar.value >= 0x10000 {
+            let v = scalar.value - 0x10000
+            return hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
+        }
+        return hex4(scalar.value)
     }
 
     static func id(_ prefix: String, _ v: UInt64, _ length: Int) -> String {
@@ -386,20 +399,4 @@ struct SplitMix: Sendable {
     mutating func int(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
     mutating func double() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     mutating func chance(_ p: Double) -> Bool { double() < p }
-}
-
-extension String {
-    /// `\uXXXX` (with a surrogate pair above the BMP), as the real logs escape non-ASCII text.
-    init(format16 scalar: Unicode.Scalar) {
-        func hex4(_ v: UInt32) -> String {
-            let h = String(v, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - h.count) + h
-        }
-        if scalar.value >= 0x10000 {
-            let v = scalar.value - 0x10000
-            self = hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
-        } else {
-            self = hex4(scalar.value)
-        }
-    }
 }
