@@ -126,6 +126,13 @@ final class StarSchemaRulesTests: XCTestCase {
         XCTAssertEqual(strings(t.users, "level"), ["paid", "free"])
         XCTAssertEqual(strings(t.users, "first_name"), ["Ann", "Bo"])
         XCTAssertEqual(strings(t.users, "gender"), ["F", "M"])
+        // Across batches (store order): an exact tie goes to the later batch, an older event never wins.
+        let b1 = try logBatch([Event(ts: 9000, userId: "7", session: 3, item: 1, page: "Home", level: "free", first: "First")])
+        let b2 = try logBatch([Event(ts: 9000, userId: "7", session: 3, item: 1, page: "Home", level: "paid", first: "Second"),
+                               Event(ts: 8000, userId: "7", session: 3, item: 0, page: "Home", level: "free", first: "Old")])
+        let across = try StarSchema.build(logs: [b1, b2], songs: [try songBatch([])])
+        XCTAssertEqual(strings(across.users, "first_name"), ["Second"])
+        XCTAssertEqual(strings(across.users, "level"), ["paid"])
         // Songplays keep a null user_id for an event without a numeric userId.
         let anonymous = try logBatch([Event(ts: 1, userId: "")])
         let a = try StarSchema.build(logs: [anonymous], songs: [try songBatch([])])
@@ -232,5 +239,31 @@ final class StarSchemaRulesTests: XCTestCase {
         }
         XCTAssertEqual(try String(contentsOfFile: blocker, encoding: .utf8), "x")
         XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: root)), ["lake", "blocker"])
+    }
+    func testInterruptedWritesAreCleanedUpAndAMissingLakeIsRestored() throws {
+        let root = try TestPaths.temporaryDirectory(self, "lake-recover").path
+        let fm = FileManager.default
+        let dead = 4_194_304 + 7  // above Linux's pid_max: no such process
+        // A crash between "rename LAKE away" and "rename new in": the old lake is hidden.
+        try fm.createDirectory(atPath: root + "/.lake.old-\(dead)/users", withIntermediateDirectories: true)
+        _ = fm.createFile(atPath: root + "/.lake.old-\(dead)/users/marker", contents: Data())
+        try fm.createDirectory(atPath: root + "/.lake.tmp-\(dead)/songs", withIntermediateDirectories: true)
+        // A live process's temporary folder (this test's own pid counts as live for others).
+        try fm.createDirectory(atPath: root + "/.lake.tmp-1", withIntermediateDirectories: true)
+        try StarSchemaLake.recover(lake: root + "/lake")
+        XCTAssertTrue(fm.fileExists(atPath: root + "/lake/users/marker"), "the previous lake is back")
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: root)), ["lake", ".lake.tmp-1"])
+        // A crash after the swap: the old lake is left beside the new one; the next write removes it.
+        try fm.createDirectory(atPath: root + "/.lake.old-\(dead)", withIntermediateDirectories: true)
+        let tables = try StarSchema.build(logs: [try logBatch([Event(ts: 1000)])], songs: [try songBatch([])])
+        _ = try StarSchemaLake.write(tables, to: root + "/lake")
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: root)), ["lake", ".lake.tmp-1"])
+        XCTAssertFalse(fm.fileExists(atPath: root + "/lake/users/marker"))
+        XCTAssertTrue(fm.fileExists(atPath: root + "/lake/users/part-00000.parquet"))
+        // An empty unpartitioned table still has one (empty) file with its schema.
+        let artists = try ParquetFile(path: root + "/lake/artists/part-00000.parquet")
+        XCTAssertEqual(try artists.readAll().reduce(0) { $0 + $1.rowCount }, 0)
+        XCTAssertEqual(artists.schema, StarSchemaTables.artistsSchema)
+        XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: root + "/lake/songs")), ["_SUCCESS"])
     }
 }

@@ -210,14 +210,13 @@ public struct JSONBatchBuilder: Sendable {
     /// The rows appended so far as a batch; the builder is reset to empty.
     public mutating func finish() throws(ColumnarError) -> RecordBatch {
         var columns: [AnyColumn] = []
-        for (column, slot) in slotOf.enumerated() {
+        for slot in slotOf {
             switch slot {
             case .string(let k): columns.append(.string(strings[k])); strings[k] = StringColumn()
             case .int32(let k): columns.append(.int32(int32s[k].take()))
             case .int64(let k): columns.append(.int64(int64s[k].take()))
             case .double(let k): columns.append(.double(doubles[k].take()))
             }
-            _ = column
         }
         rowCount = 0
         return try RecordBatch(schema: schema, columns: columns)

@@ -44,6 +44,10 @@ public struct SparkifyGenerator: Sendable {
 
     public let options: Options
     public let catalogue: [Song]
+    /// JSON literals precomputed once (title, artist name) per catalogue song.
+    let quotedSongs: [(title: String, artist: String)]
+    /// Songs absent from the catalogue, as JSON literals, with their length.
+    let unknownSongs: [(title: String, artist: String, length: Double)]
 
     public init(options: Options) {
         self.options = options
@@ -65,6 +69,14 @@ public struct SparkifyGenerator: Sendable {
                               duration: Self.round5(90 + rng.double() * 300), year: rng.chance(0.4) ? 0 : 1950 + rng.int(60)))
         }
         catalogue = songs
+        quotedSongs = songs.map { (Self.quote($0.title), Self.quote($0.artistName)) }
+        var unknown: [(String, String, Double)] = []
+        for k in 0..<5000 {
+            var urng = SplitMix(seed: UInt64(k) &+ 99)
+            let length = Self.round5(120 + urng.double() * 240)
+            unknown.append((Self.quote(Self.words(&urng, 1...4, capital: true)), Self.quote(Self.words(&urng, 1...2, capital: true)), length))
+        }
+        unknownSongs = unknown
     }
 
     // MARK: writing
@@ -145,6 +157,12 @@ public struct SparkifyGenerator: Sendable {
         var agent: String
         var registration: Int64
         var paid: Bool
+        /// `"firstName":…,"gender":…,` / `"lastName":…,` / `"location":…,` / registration / userAgent+userId
+        var jsonFirstGender = ""
+        var jsonLast = ""
+        var jsonLocation = ""
+        var jsonRegistration = ""
+        var jsonAgentId = ""
     }
 
     struct Event {
@@ -159,7 +177,7 @@ public struct SparkifyGenerator: Sendable {
         var sessionId: Int
         var item: Int
         var song: Int?          // index into catalogue, or -1 - k for an unknown song k
-        var unknownSong: (title: String, artist: String, length: Double)?
+        var unknownSong: Int?    // index into unknownSongs
         var length: Double?
     }
 
@@ -167,19 +185,30 @@ public struct SparkifyGenerator: Sendable {
         (0..<max(1, options.users)).map { i in
             let female = rng.chance(0.5)
             let names = female ? Self.femaleNames : Self.maleNames
-            return User(id: i + 2, first: names[rng.int(names.count)], last: Self.lastNames[rng.int(Self.lastNames.count)],
-                        gender: female ? "F" : "M", location: Self.cities[rng.int(Self.cities.count)],
-                        agent: Self.agents[rng.int(Self.agents.count)],
-                        registration: options.firstDay * 86_400_000 - Int64(rng.int(60 * 86_400)) * 1000 - 204,
-                        paid: rng.chance(0.25))
+            var u = User(id: i + 2, first: names[rng.int(names.count)], last: Self.lastNames[rng.int(Self.lastNames.count)],
+                         gender: female ? "F" : "M", location: Self.cities[rng.int(Self.cities.count)],
+                         agent: Self.agents[rng.int(Self.agents.count)],
+                         registration: options.firstDay * 86_400_000 - Int64(rng.int(60 * 86_400)) * 1000 - 204,
+                         paid: rng.chance(0.25))
+            u.jsonFirstGender = "\"firstName\":\(Self.quote(u.first)),\"gender\":\(Self.quote(u.gender)),"
+            u.jsonLast = "\"lastName\":\(Self.quote(u.last)),"
+            u.jsonLocation = "\"location\":\(Self.quote(u.location)),"
+            u.jsonRegistration = "\"registration\":\(u.registration).0,"
+            u.jsonAgentId = "\"userAgent\":\(Self.quote("\"" + u.agent + "\"", escapeSlash: true)),\"userId\":\"\(u.id)\"}\n"
+            return u
         }
     }
 
-    static let otherPages: [(String, String, Int)] = [
-        ("Home", "GET", 200), ("Settings", "GET", 200), ("Thumbs Up", "PUT", 307), ("Thumbs Down", "PUT", 307),
-        ("Add to Playlist", "PUT", 200), ("Roll Advert", "GET", 200), ("About", "GET", 200), ("Help", "GET", 200),
-        ("Add Friend", "PUT", 307), ("Downgrade", "GET", 200), ("Save Settings", "PUT", 307), ("Error", "GET", 404),
-    ]
+    /// Pages other than NextSong, weighted roughly like the real sample (per mille of events).
+    static let otherPages: [(String, String, Int)] = {
+        let weighted: [(String, String, Int, Int)] = [
+            ("Home", "GET", 200, 24), ("Thumbs Up", "PUT", 307, 34), ("Add to Playlist", "PUT", 200, 24),
+            ("Roll Advert", "GET", 200, 29), ("Add Friend", "PUT", 307, 11), ("Thumbs Down", "PUT", 307, 9),
+            ("Settings", "GET", 200, 6), ("Downgrade", "GET", 200, 7), ("Help", "GET", 200, 5), ("About", "GET", 200, 2),
+            ("Save Settings", "PUT", 307, 1), ("Error", "GET", 404, 1),
+        ]
+        return weighted.flatMap { page in Array(repeating: (page.0, page.1, page.2), count: page.3) }
+    }()
 
     func makeSession(_ rng: inout SplitMix, users: [User], sessionId: Int, startMs: Int64) -> [Event] {
         var out: [Event] = []
@@ -214,10 +243,9 @@ public struct SparkifyGenerator: Sendable {
                     e.song = s
                     e.length = Self.round5(catalogue[s].duration + (rng.double() - 0.5) * 0.01)
                 } else {
-                    var urng = SplitMix(seed: UInt64(rng.int(5000)) &+ 99)
-                    let len = Self.round5(120 + urng.double() * 240)
-                    e.unknownSong = (Self.words(&urng, 1...4, capital: true), Self.words(&urng, 1...2, capital: true), len)
-                    e.length = len
+                    let k = rng.int(unknownSongs.count)
+                    e.unknownSong = k
+                    e.length = unknownSongs[k].length
                 }
                 out.append(e)
                 item += 1
@@ -239,24 +267,41 @@ public struct SparkifyGenerator: Sendable {
 
     func appendJSON(_ e: Event, _ users: [User], to text: inout String) {
         let u = e.user.map { users[$0] }
-        var artist = "null", song = "null", length = "null"
-        if let s = e.song {
-            artist = Self.quote(catalogue[s].artistName)
-            song = Self.quote(catalogue[s].title)
-        }
-        if let unknown = e.unknownSong {
-            artist = Self.quote(unknown.artist)
-            song = Self.quote(unknown.title)
-        }
-        if let l = e.length { length = String(l) }
-        text += "{\"artist\":\(artist),\"auth\":\"\(e.auth)\",\"firstName\":\(u.map { Self.quote($0.first) } ?? "null"),"
-        text += "\"gender\":\(u.map { Self.quote($0.gender) } ?? "null"),\"itemInSession\":\(e.item),"
-        text += "\"lastName\":\(u.map { Self.quote($0.last) } ?? "null"),\"length\":\(length),\"level\":\"\(e.level)\","
-        text += "\"location\":\(u.map { Self.quote($0.location) } ?? "null"),\"method\":\"\(e.method)\",\"page\":\"\(e.page)\","
-        text += "\"registration\":\(u.map { String($0.registration) + ".0" } ?? "null"),\"sessionId\":\(e.sessionId),"
-        text += "\"song\":\(song),\"status\":\(e.status),\"ts\":\(e.ts),"
-        text += "\"userAgent\":\(u.map { Self.quote("\"" + $0.agent + "\"", escapeSlash: true) } ?? "null"),"
-        text += "\"userId\":\"\(u.map { String($0.id) } ?? "")\"}\n"
+        var artist = "null", song = "null"
+        if let s = e.song { (song, artist) = quotedSongs[s] }
+        if let k = e.unknownSong { (song, artist) = (unknownSongs[k].title, unknownSongs[k].artist) }
+        text += "{\"artist\":"
+        text += artist
+        text += ",\"auth\":\""
+        text += e.auth
+        text += "\","
+        text += u?.jsonFirstGender ?? "\"firstName\":null,\"gender\":null,"
+        text += "\"itemInSession\":"
+        text += String(e.item)
+        text += ","
+        text += u?.jsonLast ?? "\"lastName\":null,"
+        text += "\"length\":"
+        text += e.length.map { String($0) } ?? "null"
+        text += ",\"level\":\""
+        text += e.level
+        text += "\","
+        text += u?.jsonLocation ?? "\"location\":null,"
+        text += "\"method\":\""
+        text += e.method
+        text += "\",\"page\":\""
+        text += e.page
+        text += "\","
+        text += u?.jsonRegistration ?? "\"registration\":null,"
+        text += "\"sessionId\":"
+        text += String(e.sessionId)
+        text += ",\"song\":"
+        text += song
+        text += ",\"status\":"
+        text += String(e.status)
+        text += ",\"ts\":"
+        text += String(e.ts)
+        text += ","
+        text += u?.jsonAgentId ?? "\"userAgent\":null,\"userId\":\"\"}\n"
     }
 
     // MARK: text helpers
@@ -274,13 +319,26 @@ public struct SparkifyGenerator: Sendable {
                 if scalar.value < 0x20 {
                     out += "\\u00" + (scalar.value < 16 ? "0" : "1") + String(scalar.value % 16, radix: 16)
                 } else if scalar.value > 0x7E {
-                    out += String(format16: scalar)
+                    out += Self.unicodeEscape(scalar)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
             }
         }
         return out + "\""
+    }
+
+    /// `\uXXXX` (a surrogate pair above the BMP), as the real data escapes non-ASCII text.
+    static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        func hex4(_ v: UInt32) -> String {
+            let h = String(v, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - h.count) + h
+        }
+        if scalar.value >= 0x10000 {
+            let v = scalar.value - 0x10000
+            return hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
+        }
+        return hex4(scalar.value)
     }
 
     static func id(_ prefix: String, _ v: UInt64, _ length: Int) -> String {
@@ -309,9 +367,9 @@ public struct SparkifyGenerator: Sendable {
     static let vocabulary = ["love", "night", "heart", "fire", "dream", "rain", "city", "light", "dance", "blue", "road",
                              "gold", "river", "time", "wild", "ghost", "summer", "stone", "echo", "moon", "señor", "café",
                              "daylight", "shadow", "ocean", "radio", "velvet", "storm", "garden", "silver", "nação", "zoë", "🎵"]
-    static let femaleNames = ["Kaylee", "Lily", "Jacqueline", "Tegan", "Chloe", "Ava", "Layla", "Mohammad", "Aleena", "Rylan",
+    static let femaleNames = ["Kaylee", "Lily", "Jacqueline", "Tegan", "Chloe", "Ava", "Layla", "Aleena", "Rylan",
                               "Jayden", "Sara", "Anabelle", "Amiya", "Madison", "Olivia", "Emma", "Zoë"]
-    static let maleNames = ["Walter", "Ryan", "Kevin", "Jacob", "Noah", "Liam", "Cienna", "Wyatt", "Aiden", "Sebastián",
+    static let maleNames = ["Walter", "Ryan", "Kevin", "Jacob", "Noah", "Liam", "Mohammad", "Wyatt", "Aiden", "Sebastián",
                             "Theodore", "Martin", "Jordan", "Lucas", "Caleb", "Connar", "Everett", "Ethan"]
     static let lastNames = ["Frye", "Summers", "Smith", "Lynch", "Levine", "Cuevas", "Cruz", "Koch", "Johnson", "Williams",
                             "Garrison", "Perez", "Rodriguez", "Hodge", "O'Brien", "Müller", "Nguyen", "Silva"]
@@ -341,20 +399,4 @@ struct SplitMix: Sendable {
     mutating func int(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
     mutating func double() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     mutating func chance(_ p: Double) -> Bool { double() < p }
-}
-
-extension String {
-    /// `\uXXXX` (with a surrogate pair above the BMP), as the real logs escape non-ASCII text.
-    init(format16 scalar: Unicode.Scalar) {
-        func hex4(_ v: UInt32) -> String {
-            let h = String(v, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - h.count) + h
-        }
-        if scalar.value >= 0x10000 {
-            let v = scalar.value - 0x10000
-            self = hex4(0xD800 + (v >> 10)) + hex4(0xDC00 + (v & 0x3FF))
-        } else {
-            self = hex4(scalar.value)
-        }
-    }
 }

@@ -36,23 +36,50 @@ enum ColumnGather {
     }
 
     static func gather(_ c: StringColumn, _ indices: [Int]) -> StringColumn {
-        var out = StringColumn()
-        out.reserveCapacity(rows: indices.count, bytes: indices.count * 16)
-        c.bytes.withUnsafeBytes { raw in
-            for i in indices {
-                if c.isValid(i) {
-                    out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(i)]))
-                } else {
-                    out.appendNull()
-                }
-            }
+        let source = [StringAccess(.string(c))!]
+        return gatherStrings(source, count: indices.count, source: { _ in 0 }, row: { indices[$0] })
+    }
+
+    /// Rows drawn from several string columns: output row `k` is row `row(k)` of
+    /// `sources[source(k)]`. Two passes (sizes, then one uninitialised buffer filled by
+    /// `copyMemory`), so no per-row reallocation. Memory: the output column.
+    static func gatherStrings(_ sources: [StringAccess], count: Int, source: (Int) -> Int, row: (Int) -> Int) -> StringColumn {
+        var total = 0
+        var nulls = 0
+        for k in 0..<count {
+            let s = sources[source(k)], r = row(k)
+            if s.isValid(r) { total += s.length(r) } else { nulls += 1 }
         }
-        return out
+        var offsets = ContiguousArray<Int32>()
+        offsets.reserveCapacity(count + 1)
+        offsets.append(0)
+        var validity: Bitmap? = nulls > 0 ? Bitmap(reservingCapacity: count) : nil
+        let bytes = ContiguousArray<UInt8>(unsafeUninitializedCapacity: total) { buffer, initialized in
+            var position = 0
+            for k in 0..<count {
+                let s = sources[source(k)], r = row(k)
+                let valid = s.isValid(r)
+                validity?.append(valid)
+                if valid {
+                    s.withBytes(r) { b in
+                        if let base = b.baseAddress, b.count > 0 {
+                            UnsafeMutableRawPointer(buffer.baseAddress! + position).copyMemory(from: base, byteCount: b.count)
+                            position += b.count
+                        }
+                    }
+                }
+                offsets.append(Int32(truncatingIfNeeded: position))
+            }
+            initialized = position
+        }
+        return StringColumn(offsets: offsets, bytes: bytes, validity: validity)
     }
 
     /// The batch's rows `indices`, keeping only the fields named `names` (in that order).
     static func gather(_ batch: RecordBatch, _ indices: [Int], names: [String]? = nil) throws(QueryError) -> RecordBatch {
         let keep = names ?? batch.schema.names
+        // All rows in order (e.g. a table in one partition): the columns are shared, not copied.
+        let identity = indices.count == batch.rowCount && indices.elementsEqual(0..<batch.rowCount)
         var fields: [Field] = []
         var columns: [AnyColumn] = []
         for name in keep {
@@ -60,7 +87,7 @@ enum ColumnGather {
                 throw .columnar(.invalidArgument("no column '\(name)' to gather"))
             }
             fields.append(batch.schema.fields[i])
-            columns.append(gather(batch.columns[i], indices))
+            columns.append(identity ? batch.columns[i] : gather(batch.columns[i], indices))
         }
         do { return try RecordBatch(schema: Schema(fields), columns: columns) } catch { throw .columnar(error) }
     }
@@ -93,6 +120,15 @@ struct StringAccess {
         let code = d.isValid(row) ? Int(d.codes[row]) : 0
         if !d.isValid(row) || d.dictionary.count == 0 { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         return d.dictionary.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[d.dictionary.range(code)])) }
+    }
+
+    /// Byte length of the row (0 for null).
+    @inline(__always) func length(_ row: Int) -> Int {
+        if let plain { return Int(plain.offsets[row + 1] &- plain.offsets[row]) }
+        let d = dictionary!
+        guard d.isValid(row) else { return 0 }
+        let code = Int(d.codes[row])
+        return Int(d.dictionary.offsets[code + 1] &- d.dictionary.offsets[code])
     }
 
     func string(_ row: Int) -> String? {

@@ -36,6 +36,8 @@ struct SongCatalogue {
     var byTitleArtist: [UInt64: [Int]] = [:]
     var titleBytes: [[UInt8]] = []
     var artistBytes: [[UInt8]] = []
+    var songIdBytes: [[UInt8]] = []
+    var artistIdBytes: [[UInt8]] = []
 
     @inline(__always)
     static func matchHash(_ title: UnsafeRawBufferPointer, _ artist: UnsafeRawBufferPointer) -> UInt64 {
@@ -77,6 +79,8 @@ struct SongCatalogue {
         songs = Self.deduplicateSongs(records)
         artists = Self.bestArtists(records)
         for (i, s) in songs.enumerated() {
+            songIdBytes.append(Array(s.songId.utf8))
+            artistIdBytes.append(Array(s.artistId.utf8))
             titleBytes.append(Array((s.title ?? "").utf8))
             artistBytes.append(Array((s.artistName ?? "").utf8))
             guard s.title != nil, s.artistName != nil else { continue }
@@ -129,7 +133,8 @@ struct SongCatalogue {
 
     /// The song matching a NextSong event: same title and artist name (bytes), duration within
     /// 1 s of `length`; the closest duration wins, ties by smallest song_id (songs are sorted by id).
-    func match(title: UnsafeRawBufferPointer, artist: UnsafeRawBufferPointer, length: Double) -> SongRecord? {
+    /// Returns the index into `songs`.
+    func match(title: UnsafeRawBufferPointer, artist: UnsafeRawBufferPointer, length: Double) -> Int? {
         guard let candidates = byTitleArtist[Self.matchHash(title, artist)] else { return nil }
         var best: Int?
         var bestDiff = Double.infinity
@@ -141,7 +146,7 @@ struct SongCatalogue {
                 bestDiff = diff
             }
         }
-        return best.map { songs[$0] }
+        return best
     }
 
     func songsBatch() throws(QueryError) -> RecordBatch {

@@ -2,88 +2,21 @@ import Columnar
 
 /// Builds the Sparkify star schema (songplays, users, songs, artists, time) from batches of the
 /// `sparkify_log` and `songs` datasets. The rules are specified in `docs/star-schema.md`.
-///
-/// Memory: the song catalogue, the songplay rows, and one (batch, row) reference per user;
-/// the log batches themselves are held by the caller. One pass over the events.
 public enum StarSchema {
     /// Builds all five tables. `window` (inclusive, UTC) keeps only events whose `ts` is inside.
     /// Throws `.columnar(.invalidArgument)` when a batch lacks a needed column.
     public static func build(logs: [RecordBatch], songs: [RecordBatch],
                              window: TimeWindow? = nil) throws(QueryError) -> StarSchemaTables {
-        let catalogue = try SongCatalogue(batches: songs)
-        var plays = SongplayBuilder()
-        var latest: [Int64: UserRef] = [:]
-        for (b, batch) in logs.enumerated() {
-            let view = try LogView(batch)
-            let nextSong = Array("NextSong".utf8)
-            for row in 0..<batch.rowCount {
-                guard let ts = view.ts[row] else { continue }
-                if let window, !window.contains(ts) { continue }
-                let session = view.sessionId[row], item = view.itemInSession[row]
-                if let user = view.userIdInt[row] {
-                    let ref = UserRef(ts: ts, session: session ?? .min, item: item ?? .min, batch: b, row: row)
-                    if let old = latest[user] {
-                        if !(ref.key < old.key) { latest[user] = ref }
-                    } else {
-                        latest[user] = ref
-                    }
-                }
-                guard view.page.equals(row, nextSong) else { continue }
-                var match: SongRecord?
-                if view.song.isValid(row), view.artist.isValid(row), let length = view.length[row] {
-                    match = view.song.withBytes(row) { title in
-                        view.artist.withBytes(row) { artist in catalogue.match(title: title, artist: artist, length: length) }
-                    }
-                }
-                let id = view.userId.withBytes(row) { bytes in
-                    SongplayID.make(tsMillis: Self.floorMillis(ts), userId: bytes, sessionId: session, itemInSession: item)
-                }
-                plays.append(id: id, ts: ts, user: view.userIdInt[row], session: session, match: match, view: view, row: row)
-            }
-        }
-        return StarSchemaTables(
-            songplays: try plays.finish(),
-            users: try usersBatch(latest, logs),
-            songs: try catalogue.songsBatch(),
-            artists: try catalogue.artistsBatch(),
-            time: try timeBatch(plays.startTimes))
+        var builder = try StarSchemaBuilder(songs: songs, window: window)
+        for batch in logs { try builder.add(batch) }
+        return try builder.finish()
     }
 
     @inline(__always) static func floorMillis(_ micros: Int64) -> Int64 {
         micros >= 0 ? micros / 1000 : (micros - 999) / 1000
     }
 
-    /// The latest event of a user: ordered by (ts, sessionId, itemInSession), later input wins ties.
-    struct UserRef {
-        var ts: Int64
-        var session: Int64
-        var item: Int32
-        var batch: Int
-        var row: Int
-        var key: (Int64, Int64, Int32) { (ts, session, item) }
-    }
-
-    static func usersBatch(_ latest: [Int64: UserRef], _ logs: [RecordBatch]) throws(QueryError) -> RecordBatch {
-        var views: [LogView] = []
-        for batch in logs { views.append(try LogView(batch)) }
-        var ids = FixedWidthColumn<Int64>()
-        var first = StringColumn(), last = StringColumn(), gender = StringColumn(), level = StringColumn()
-        for user in latest.keys.sorted() {
-            let ref = latest[user]!
-            let v = views[ref.batch]
-            ids.append(user, placeholder: 0)
-            v.firstName.append(ref.row, to: &first)
-            v.lastName.append(ref.row, to: &last)
-            v.gender.append(ref.row, to: &gender)
-            v.level.append(ref.row, to: &level)
-        }
-        do {
-            return try RecordBatch(schema: StarSchemaTables.usersSchema,
-                                   columns: [.int64(ids), .string(first), .string(last), .string(gender), .string(level)])
-        } catch { throw .columnar(error) }
-    }
-
-    static func timeBatch(_ startTimes: [Int64]) throws(QueryError) -> RecordBatch {
+    static func timeBatch(_ startTimes: ContiguousArray<Int64>) throws(QueryError) -> RecordBatch {
         var distinct = startTimes.sorted()
         var w = 0
         for i in distinct.indices where i == 0 || distinct[i] != distinct[i - 1] {
@@ -102,6 +35,95 @@ public enum StarSchema {
             return try RecordBatch(schema: StarSchemaTables.timeSchema,
                                    columns: [.int64(FixedWidthColumn(values: ContiguousArray(distinct)))]
                                        + cols.map { .int32(FixedWidthColumn(values: $0)) })
+        } catch { throw .columnar(error) }
+    }
+}
+
+/// The streaming form of `StarSchema.build`: feed `sparkify_log` batches one at a time with
+/// `add` (each may be dropped afterwards), then `finish`.
+///
+/// Memory: the catalogue, the songplay rows built so far (their strings copied: level,
+/// location, user agent), and one record per user (the latest event's attributes); never the
+/// log batches themselves.
+public struct StarSchemaBuilder {
+    let catalogue: SongCatalogue
+    let window: TimeWindow?
+    var plays: SongplayBuilder
+    var users: [Int64: UserState] = [:]
+    static let nextSong = Array("NextSong".utf8)
+
+    /// The latest event of a user: ordered by (ts, sessionId, itemInSession), later input wins ties.
+    struct UserState {
+        var key: (Int64, Int64, Int32)
+        var first: String?
+        var last: String?
+        var gender: String?
+        var level: String?
+    }
+
+    public init(songs: [RecordBatch], window: TimeWindow? = nil) throws(QueryError) {
+        catalogue = try SongCatalogue(batches: songs)
+        self.window = window
+        plays = SongplayBuilder()
+    }
+
+    /// Adds the events of one `sparkify_log` batch (any column order; extra columns ignored).
+    public mutating func add(_ batch: RecordBatch) throws(QueryError) {
+        let view = try LogView(batch)
+        var latest: [Int64: (key: (Int64, Int64, Int32), row: Int)] = [:]
+        for row in 0..<batch.rowCount {
+            guard let ts = view.ts[row] else { continue }
+            if let window, !window.contains(ts) { continue }
+            let session = view.sessionId[row], item = view.itemInSession[row]
+            let user = view.userIdInt[row]
+            if let user {
+                let key = (ts, session ?? .min, item ?? .min)
+                if latest[user].map({ key < $0.key }) != true { latest[user] = (key, row) }
+            }
+            guard view.page.equals(row, Self.nextSong) else { continue }
+            var match = -1
+            if view.song.isValid(row), view.artist.isValid(row), let length = view.length[row] {
+                match = view.song.withBytes(row) { title in
+                    view.artist.withBytes(row) { artist in catalogue.match(title: title, artist: artist, length: length) }
+                } ?? -1
+            }
+            let id = view.userId.withBytes(row) { bytes in
+                SongplayID.make(tsMillis: StarSchema.floorMillis(ts), userId: bytes, sessionId: session, itemInSession: item)
+            }
+            plays.append(id: id, ts: ts, user: user, session: session, match: match, view: view, row: row)
+        }
+        for (user, candidate) in latest {
+            if let old = users[user], candidate.key < old.key { continue }
+            let r = candidate.row
+            users[user] = UserState(key: candidate.key, first: view.firstName.string(r), last: view.lastName.string(r),
+                                    gender: view.gender.string(r), level: view.level.string(r))
+        }
+    }
+
+    /// The five tables. Consumes the builder (its songplay columns are released one by one
+    /// while the sorted copies are made, which bounds the peak).
+    public consuming func finish() throws(QueryError) -> StarSchemaTables {
+        let time = try StarSchema.timeBatch(plays.startTimes)
+        let songplays = try plays.finish(catalogue)
+        return StarSchemaTables(songplays: songplays, users: try usersBatch(), songs: try catalogue.songsBatch(),
+                                artists: try catalogue.artistsBatch(), time: time)
+    }
+
+    func usersBatch() throws(QueryError) -> RecordBatch {
+        var ids = ContiguousArray<Int64>()
+        var first = StringColumn(), last = StringColumn(), gender = StringColumn(), level = StringColumn()
+        for user in users.keys.sorted() {
+            let u = users[user]!
+            ids.append(user)
+            first.append(u.first)
+            last.append(u.last)
+            gender.append(u.gender)
+            level.append(u.level)
+        }
+        do {
+            return try RecordBatch(schema: StarSchemaTables.usersSchema,
+                                   columns: [.int64(FixedWidthColumn(values: ids)), .string(first), .string(last),
+                                             .string(gender), .string(level)])
         } catch { throw .columnar(error) }
     }
 }
@@ -156,31 +178,32 @@ struct LogView {
     }
 }
 
-/// Accumulates songplay rows, then sorts them by (start_time, songplay_id).
+/// Accumulates songplay rows (strings copied from the event), then sorts them by
+/// (start_time, songplay_id).
 struct SongplayBuilder {
     var ids = ContiguousArray<Int64>()
-    var startTimes: [Int64] = []
+    var startTimes = ContiguousArray<Int64>()
     var users = NullableValues<Int64>()
-    var levels = StringColumn()
-    var songIds = StringColumn()
-    var artistIds = StringColumn()
     var sessions = NullableValues<Int64>()
-    var locations = StringColumn()
-    var agents = StringColumn()
+    /// Index of the matched song in the catalogue, -1 for none.
+    var matches = ContiguousArray<Int32>()
+    var levels = StringBuilder()
+    var locations = StringBuilder()
+    var agents = StringBuilder()
 
-    mutating func append(id: Int64, ts: Int64, user: Int64?, session: Int64?, match: SongRecord?, view: LogView, row: Int) {
+    mutating func append(id: Int64, ts: Int64, user: Int64?, session: Int64?, match: Int, view: LogView, row: Int) {
         ids.append(id)
         startTimes.append(ts)
         users.append(user)
-        view.level.append(row, to: &levels)
-        songIds.append(match?.songId)
-        artistIds.append(match?.artistId)
         sessions.append(session)
-        view.location.append(row, to: &locations)
-        view.userAgent.append(row, to: &agents)
+        matches.append(Int32(match))
+        levels.append(view.level, row)
+        locations.append(view.location, row)
+        agents.append(view.userAgent, row)
     }
 
-    func finish() throws(QueryError) -> RecordBatch {
+    /// The sorted batch; each builder column is released as soon as its sorted copy exists.
+    mutating func finish(_ catalogue: SongCatalogue) throws(QueryError) -> RecordBatch {
         var order = Array(0..<ids.count)
         order.sort { (startTimes[$0], ids[$0], $0) < (startTimes[$1], ids[$1], $1) }
         var years = ContiguousArray<Int32>(), months = ContiguousArray<Int32>()
@@ -190,6 +213,7 @@ struct SongplayBuilder {
         sortedTimes.reserveCapacity(order.count)
         var sortedIds = ContiguousArray<Int64>()
         sortedIds.reserveCapacity(order.count)
+        var songIds = StringBuilder(), artistIds = StringBuilder()
         for i in order {
             let ts = startTimes[i]
             let (y, m, _) = CivilTime.civilFromDays(CivilTime.dayNumber(micros: ts))
@@ -197,22 +221,72 @@ struct SongplayBuilder {
             months.append(Int32(m))
             sortedTimes.append(ts)
             sortedIds.append(ids[i])
+            let k = Int(matches[i])
+            songIds.append(k >= 0 ? catalogue.songIdBytes[k] : nil)
+            artistIds.append(k >= 0 ? catalogue.artistIdBytes[k] : nil)
         }
+        ids = []
+        startTimes = []
+        matches = []
+        let userColumn = ColumnGather.gather(users.column, order)
+        users = NullableValues()
+        let sessionColumn = ColumnGather.gather(sessions.column, order)
+        sessions = NullableValues()
+        let levelColumn = ColumnGather.gather(levels.column, order)
+        levels = StringBuilder()
+        let locationColumn = ColumnGather.gather(locations.column, order)
+        locations = StringBuilder()
+        let agentColumn = ColumnGather.gather(agents.column, order)
+        agents = StringBuilder()
         let columns: [AnyColumn] = [
             .int64(FixedWidthColumn(values: sortedIds)),
             .int64(FixedWidthColumn(values: sortedTimes)),
-            .int64(ColumnGather.gather(users.column, order)),
-            .string(ColumnGather.gather(levels, order)),
-            .string(ColumnGather.gather(songIds, order)),
-            .string(ColumnGather.gather(artistIds, order)),
-            .int64(ColumnGather.gather(sessions.column, order)),
-            .string(ColumnGather.gather(locations, order)),
-            .string(ColumnGather.gather(agents, order)),
+            .int64(userColumn),
+            .string(levelColumn),
+            .string(songIds.column),
+            .string(artistIds.column),
+            .int64(sessionColumn),
+            .string(locationColumn),
+            .string(agentColumn),
             .int32(FixedWidthColumn(values: years)),
             .int32(FixedWidthColumn(values: months)),
         ]
         do { return try RecordBatch(schema: StarSchemaTables.songplaysSchema, columns: columns) } catch { throw .columnar(error) }
     }
+}
+
+/// A string column under construction, appended with one bulk copy per value.
+struct StringBuilder {
+    var offsets: ContiguousArray<Int32> = [0]
+    var bytes = ContiguousArray<UInt8>()
+    var validity = Bitmap(reservingCapacity: 0)
+    var nulls = 0
+
+    mutating func append(_ access: StringAccess, _ row: Int) {
+        if access.isValid(row) {
+            access.withBytes(row) { b in
+                bytes.append(contentsOf: UnsafeBufferPointer(start: b.baseAddress?.assumingMemoryBound(to: UInt8.self), count: b.count))
+            }
+            validity.append(true)
+        } else {
+            validity.append(false)
+            nulls += 1
+        }
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    mutating func append(_ value: [UInt8]?) {
+        if let value {
+            bytes.append(contentsOf: value)
+            validity.append(true)
+        } else {
+            validity.append(false)
+            nulls += 1
+        }
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    var column: StringColumn { StringColumn(offsets: offsets, bytes: bytes, validity: nulls > 0 ? validity : nil) }
 }
 
 /// A fixed-width column under construction: values plus validity bits, specialised here

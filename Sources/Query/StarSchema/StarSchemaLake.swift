@@ -20,9 +20,11 @@ import Darwin
 /// ### Atomic replacement
 /// Everything is written into `.<name>.tmp-<pid>` beside LAKE (same file system). Then, if LAKE
 /// exists, it is renamed to `.<name>.old-<pid>`, the new folder is renamed to LAKE, and the old
-/// one is deleted. A crash leaves either the old lake or the new one at LAKE (plus a stray
-/// hidden folder beside it, removed by the next run with the same pid or by hand); readers never
-/// see a half-written lake. Memory: the tables (already in memory) plus one Parquet row group.
+/// one is deleted. Readers never see a half-written lake: LAKE is the old lake or the new one
+/// (between the two renames, for an instant, there is none). A crash leaves hidden folders
+/// beside LAKE, which the next `write` (through `recover`) cleans up, putting the old lake back
+/// if the crash came between the two renames. Memory: the tables (already in memory) plus one
+/// Parquet row group.
 public enum StarSchemaLake {
     /// Counts of what was written, per table.
     public struct Summary: Sendable, Equatable {
@@ -40,6 +42,7 @@ public enum StarSchemaLake {
         if FileIO.exists(trimmed), !FileIO.isDirectory(trimmed) {
             throw .outputNotWritable(path: lake, reason: "exists and is not a directory")
         }
+        do { try recover(lake: trimmed) } catch { throw .outputNotWritable(path: lake, reason: error.description) }
         var summary = Summary()
         do {
             try LakeDirectory.removeTree(temporary)
@@ -93,9 +96,17 @@ public enum StarSchemaLake {
         try FileIO.makeDirectories(directory)
         let fileColumns = batch.schema.names.filter { !partitionBy.contains($0) }
         var files = 0
+        var created = Set<String>()
         for group in try HivePartitioning.groups(batch, by: partitionBy) where !group.rows.isEmpty || partitionBy.isEmpty {
             let dir = group.directory.isEmpty ? directory : directory + "/" + group.directory
-            try FileIO.makeDirectories(dir)
+            // Only the partition levels below the table folder (created above) are made here.
+            var prefix = directory
+            for level in group.directory.split(separator: "/") {
+                prefix += "/" + level
+                if created.insert(prefix).inserted, mkdir(prefix, 0o755) != 0, errno != EEXIST {
+                    throw ColumnarError.io(path: prefix, operation: "create directory", errno: errno)
+                }
+            }
             let part = try ColumnGather.gather(batch, group.rows, names: fileColumns)
             let writer = try ParquetWriter(path: dir + "/part-00000.parquet", schema: part.schema, options: options)
             do {
@@ -109,6 +120,29 @@ public enum StarSchemaLake {
         }
         try FileIO.writeAll(directory + "/_SUCCESS", [])
         return (batch.rowCount, files)
+    }
+
+    /// Cleans up after an interrupted `write` of `lake` by a process that is no longer running:
+    /// a `.<name>.old-<pid>` with no LAKE (crash between the two renames) is renamed back to LAKE
+    /// (the previous lake returns), any other `.old-`/`.tmp-` folder is deleted. Folders of a
+    /// live process (a concurrent writer) are left alone. Called by `write`.
+    public static func recover(lake: String) throws(ColumnarError) {
+        let (parent, name) = split(lake)
+        guard FileIO.isDirectory(parent) else { return }
+        let me = getpid()
+        for entry in try FileIO.list(parent).sorted() {
+            let oldPrefix = "." + name + ".old-", tmpPrefix = "." + name + ".tmp-"
+            let isOld = entry.hasPrefix(oldPrefix)
+            guard isOld || entry.hasPrefix(tmpPrefix),
+                  let pid = Int32(entry.dropFirst(isOld ? oldPrefix.count : tmpPrefix.count)) else { continue }
+            if pid != me, kill(pid, 0) == 0 || errno == EPERM { continue }
+            let path = parent + "/" + entry
+            if isOld, !FileIO.exists(lake) {
+                try FileIO.rename(path, lake)
+            } else {
+                try LakeDirectory.removeTree(path)
+            }
+        }
     }
 
     static func split(_ path: String) -> (parent: String, name: String) {

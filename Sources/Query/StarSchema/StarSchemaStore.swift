@@ -1,18 +1,19 @@
 import Columnar
 
-/// The store side of `extract star-schema`: loads the `sparkify_log` (only the day partitions
-/// the window touches, only the columns the star schema reads) and `songs` datasets, builds
-/// the tables and writes the lake. Memory: the projected log rows of the window, the catalogue
-/// and the output tables.
+/// The store side of `extract star-schema`: reads the `sparkify_log` (only the day partitions
+/// the window touches, only the columns the star schema reads, one part file at a time) and
+/// `songs` datasets, builds the tables and writes the lake. Memory: the catalogue, one log
+/// part file, and the output tables.
 public enum StarSchemaStore {
     public static let logDataset = "sparkify_log"
     public static let songDataset = "songs"
     public static let logColumns = ["ts", "userId", "userIdInt", "sessionId", "itemInSession", "page", "level",
                                     "firstName", "lastName", "gender", "song", "artist", "length", "location", "userAgent"]
 
-    /// Reads the two datasets. Throws `.missingStore` when the store or a dataset is absent.
-    public static func load(store path: String, window: TimeWindow?) throws(QueryError)
-        -> (logs: [RecordBatch], songs: [RecordBatch]) {
+    /// Builds the tables from the store, streaming the log part files one at a time through a
+    /// `StarSchemaBuilder` (only the day partitions the window touches are read). Throws
+    /// `.missingStore` when the store or a dataset is absent.
+    public static func build(store path: String, window: TimeWindow?) throws(QueryError) -> StarSchemaTables {
         let store: Store
         do { store = try Store(path: path) } catch { throw .missingStore(error.description) }
         func manifest(_ name: String, _ hint: String) throws(QueryError) -> DatasetManifest {
@@ -25,17 +26,19 @@ public enum StarSchemaStore {
         }
         let logManifest = try manifest(logDataset, "sparkify-logs")
         let songManifest = try manifest(songDataset, "sparkify-songs")
-        var logs: [RecordBatch] = []
-        let days = window?.dayRange
-        for (partition, file) in logManifest.allFiles {
-            if let days, let day = partition.day, !days.contains(day) { continue }
-            logs += try read(store.datasetPath(logDataset) + "/" + file.path, columns: logColumns)
-        }
         var songs: [RecordBatch] = []
         for (_, file) in songManifest.allFiles {
             songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: nil)
         }
-        return (logs, songs)
+        var builder = try StarSchemaBuilder(songs: songs, window: window)
+        let days = window?.dayRange
+        for (partition, file) in logManifest.allFiles {
+            if let days, let day = partition.day, !days.contains(day) { continue }
+            for batch in try read(store.datasetPath(logDataset) + "/" + file.path, columns: logColumns) {
+                try builder.add(batch)
+            }
+        }
+        return try builder.finish()
     }
 
     static func read(_ path: String, columns: [String]?) throws(QueryError) -> [RecordBatch] {
@@ -49,8 +52,6 @@ public enum StarSchemaStore {
     /// Loads, builds and writes the lake (atomically replacing `output`).
     public static func run(store: String, output: String, window: TimeWindow?,
                            options: ParquetWriterOptions = .init()) throws(QueryError) -> StarSchemaLake.Summary {
-        let (logs, songs) = try load(store: store, window: window)
-        let tables = try StarSchema.build(logs: logs, songs: songs, window: window)
-        return try StarSchemaLake.write(tables, to: output, options: options)
+        try StarSchemaLake.write(try build(store: store, window: window), to: output, options: options)
     }
 }
