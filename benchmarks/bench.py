@@ -145,13 +145,16 @@ def main():
     ap.add_argument("--workdir", default=os.path.join(HERE, "work"))
     ap.add_argument("--engines", default="extract,duckdb-csv,duckdb-native,duckdb-store,polars-csv,polars-store,spark-csv")
     ap.add_argument("--spark-runs", type=int, default=1)
+    ap.add_argument("--csv-runs", type=int, default=None, help="runs for the engines that re-read the raw CSV (default: --runs)")
+    ap.add_argument("--spark-windows", default="all", help="'all' or a comma list of window labels for PySpark, e.g. '17 days'")
     ap.add_argument("--results", default=os.path.join(HERE, "RESULTS.md"))
     a = ap.parse_args()
     engines = a.engines.split(",")
     os.makedirs(a.workdir, exist_ok=True)
     py = sys.executable
     eng = os.path.join(HERE, "engines.py")
-    info = {"machine": machine(), "scale": a.scale, "runs": a.runs, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    info = {"machine": machine(), "scale": a.scale, "runs": a.runs, "csv_runs": a.csv_runs or a.runs,
+            "argv": " ".join(sys.argv[3:]), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
     # 1. Data, generated once per scale.
     csvs = []
@@ -197,7 +200,10 @@ def main():
                 cmd = [py, eng, e, "--db", db, "--start", start, "--end", end, "--out", out]
             else:
                 cmd = [py, eng, e, "--store", store, "--start", start, "--end", end, "--out", out]
-            r = median_run(e, cmd, a.spark_runs if e == "spark-csv" else a.runs)
+            if e == "spark-csv" and a.spark_windows != "all" and label not in a.spark_windows.split(","):
+                continue
+            runs = a.spark_runs if e == "spark-csv" else (a.csv_runs or a.runs) if e.endswith("-csv") else a.runs
+            r = median_run(e, cmd, runs)
             if r:
                 results[label][e] = r
                 outs[e] = out
@@ -223,7 +229,7 @@ def main():
 def write_markdown(info, path):
     m = info["machine"]
     lines = ["# Benchmark results", "",
-             f"Run {info['date']} with `./run bench --scale {info['scale']}` (median of {info['runs']} runs; Spark 1 run).",
+             f"Run {info['date']} with `./run bench {info.get('argv', '')}` (medians of {info['runs']} runs for the store engines; engines re-reading the CSV: {info.get('csv_runs')} run(s); Spark: 1 run).",
              f"Machine: {m['cores']} cores, {m['memory_gib']} GiB, {m['cpu']}; {m['os']}.",
              f"Input: {info['input']['rows']:,} rows, {info['input']['bytes'] / 2**20:,.0f} MiB of CSV ({', '.join(info['input']['files'])}).", ""]
     lines += ["## Ingest (CSV -> store)", "", "| engine | wall s | CPU s | peak RSS MiB | MB/s | rows/s | vs extract |", "|---|---:|---:|---:|---:|---:|---:|"]
