@@ -50,27 +50,28 @@ def main():
     pa.set_cpu_count(1)
     pa.set_io_thread_count(1)
 
-    ours_runs = []
-    for _ in range(a.runs):
-        out = subprocess.run([a.extract, "bench", "--parquet-io", source, "--out", ours], check=True, capture_output=True, text=True)
-        ours_runs.append(json.loads(out.stdout))
-    size = os.path.getsize(ours)
-    read_arrow, write_arrow = [], []
-    for _ in range(a.runs):
-        t0 = time.perf_counter()
-        table = pq.read_table(ours, use_threads=False)
-        read_arrow.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        pq.write_table(table, theirs, compression="zstd")
-        write_arrow.append(time.perf_counter() - t0)
-    res = {
-        "rows": rows, "file_bytes": size,
-        "extract_write_s": statistics.median(r["write_seconds"] for r in ours_runs),
-        "extract_read_s": statistics.median(r["read_seconds"] for r in ours_runs),
-        "pyarrow_write_s": statistics.median(write_arrow),
-        "pyarrow_read_s": statistics.median(read_arrow),
-        "pyarrow_file_bytes": os.path.getsize(theirs),
-    }
+    res = {"rows": rows}
+    # Same zstd level on both sides: 1 (pyarrow's default) and 3 (our store's default).
+    for level in (1, 3):
+        ours_runs, read_arrow, write_arrow = [], [], []
+        for _ in range(a.runs):
+            out = subprocess.run([a.extract, "bench", "--parquet-io", source, "--out", ours, "--level", str(level)],
+                                 check=True, capture_output=True, text=True)
+            ours_runs.append(json.loads(out.stdout))
+            t0 = time.perf_counter()
+            table = pq.read_table(ours, use_threads=False)
+            read_arrow.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            pq.write_table(table, theirs, compression="zstd", compression_level=level)
+            write_arrow.append(time.perf_counter() - t0)
+            del table
+        res[f"level{level}"] = {
+            "extract_file_bytes": os.path.getsize(ours), "pyarrow_file_bytes": os.path.getsize(theirs),
+            "extract_write_s": statistics.median(r["write_seconds"] for r in ours_runs),
+            "extract_read_s": statistics.median(r["read_seconds"] for r in ours_runs),
+            "pyarrow_write_s": statistics.median(write_arrow),
+            "pyarrow_read_s": statistics.median(read_arrow),
+        }
     json.dump(res, sys.stdout, indent=2)
     print()
 

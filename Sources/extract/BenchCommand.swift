@@ -39,6 +39,9 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Output file of --parquet-io.", visibility: .hidden))
     var out: String?
 
+    @Option(name: .long, help: ArgumentHelp("zstd level of --parquet-io (default: the writer's, 3).", visibility: .hidden))
+    var level: Int32?
+
     static let windows: [(label: String, start: String, end: String)] = [
         ("1 day", "2019-10-15 00:00:00", "2019-10-15 23:59:59"),
         ("1 week", "2019-10-14 00:00:00", "2019-10-20 23:59:59"),
@@ -49,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         try ErrorReporting.run {
             if let parquetIo {
                 guard let out else { throw CLIError.usage("--parquet-io needs --out FILE") }
-                try ParquetIOBench.run(source: parquetIo, output: out)
+                try ParquetIOBench.run(source: parquetIo, output: out, level: level)
                 return
             }
             guard scale > 0, scale <= 2 else { throw CLIError.usage("--scale must be in (0, 2]") }

@@ -6,13 +6,15 @@ import Columnar
 /// back, every column of every row group (timed). Prints one JSON object on standard output.
 /// Memory: the whole table, decoded, plus one row group while writing.
 enum ParquetIOBench {
-    static func run(source: String, output: String) throws {
+    static func run(source: String, output: String, level: Int32?) throws {
         let input = try ParquetFile(path: source)
         let batches = try input.readAll()
         let rows = batches.reduce(0) { $0 + $1.rowCount }
 
         let writeStart = MonotonicClock.now()
-        let writer = try ParquetWriter(path: output, schema: input.schema, options: ParquetWriterOptions())
+        var options = ParquetWriterOptions()
+        options.compressionLevel = level
+        let writer = try ParquetWriter(path: output, schema: input.schema, options: options)
         for batch in batches { try writer.write(batch) }
         try writer.close()
         let writeSeconds = MonotonicClock.seconds(since: writeStart)
