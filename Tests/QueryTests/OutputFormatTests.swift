@@ -18,6 +18,30 @@ final class OutputFormatTests: XCTestCase {
         for (x, text) in table { XCTAssertEqual(JavaDouble.string(x), text, "\(x)") }
     }
 
+    /// The two-decimal fast path of `JavaDouble.append` against its general twin, on cent
+    /// values, their averages, values near the fast path's bounds and random bit patterns.
+    func testJavaDoubleFastPathMatchesGeneral() {
+        var rng = SeededRandom(seed: 29)
+        var values: [Double] = [0.01, 0.009999, 0.1, 9_999_999.99, 9_999_999.995, 10_000_000, 1e7 - 0.01, 0.015, 2.675]
+        for _ in 0..<20000 {
+            let cents = Double(rng.next() % 1_000_000_000)
+            values.append(cents / 100)
+            values.append(-cents / 100)
+            values.append((cents + Double(rng.next() % 5000)) / 2 / 100)
+            values.append((cents / 100 + Double(rng.next() % 100_000) / 100 + Double(rng.next() % 100) / 100) / 3)
+            values.append(Double(bitPattern: rng.next()))
+        }
+        for x in values {
+            var fast = ContiguousArray<UInt8>(), general = ContiguousArray<UInt8>()
+            JavaDouble.append(x, to: &fast)
+            JavaDouble.appendGeneral(x, to: &general)
+            if fast != general {
+                XCTFail("\(x): \(String(decoding: fast, as: UTF8.self)) vs \(String(decoding: general, as: UTF8.self))")
+                return
+            }
+        }
+    }
+
     /// Random doubles (price-like and wide-range) against Java's rules applied to Python's repr.
     func testJavaDoubleMatchesReprBasedJavaRules() throws {
         var rng = SeededRandom(seed: 11)

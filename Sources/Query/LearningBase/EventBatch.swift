@@ -5,8 +5,9 @@ import Columnar
 ///
 /// Built once per batch from a `RecordBatch` holding (at least) the columns of
 /// `EventColumns.learningBase`; the rows keep the batch's order, which must be sorted by
-/// (user_id NULLs first, event_time). Memory: about 40 bytes per row plus the string columns.
-struct EventBatch: Sendable {
+/// (user_id NULLs first, event_time). A class so cursors hand it around with one retain.
+/// Memory: about 40 bytes per row plus the string columns.
+final class EventBatch: Sendable {
     let count: Int
     let userIds: ContiguousArray<Int64>
     let userValid: Bitmap?
@@ -34,7 +35,8 @@ struct EventBatch: Sendable {
 
     /// Decodes `batch`; `needsFilter` computes the window selection with the SIMD kernel.
     init(_ batch: RecordBatch, window: TimeWindow, needsFilter: Bool, source: String) throws(QueryError) {
-        count = batch.rowCount
+        let count = batch.rowCount
+        self.count = count
         func missing(_ name: String) -> QueryError {
             .columnar(.corrupt(ParquetLocation(file: source, column: name), reason: "missing or mistyped column '\(name)'"))
         }
@@ -69,7 +71,7 @@ struct EventBatch: Sendable {
             throw missing(EventColumns.userSession)
         }
         kinds = EventBatch.decodeKinds(batch.column(named: EventColumns.eventType), count: count)
-        selection = needsFilter ? WindowFilter.select(times, start: window.startMicros, end: window.endMicros) : nil
+        selection = needsFilter ? WindowFilter.select(t.values, start: window.startMicros, end: window.endMicros) : nil
     }
 
     /// Maps `event_type` to kind codes: per dictionary entry then by code, or per row.

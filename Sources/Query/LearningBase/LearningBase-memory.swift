@@ -9,9 +9,10 @@ public enum LearningBase {
     /// `workers` > 1 splits the user-id space as the store path does. Memory: every output row.
     public static func rows(runs: [any EventRun], window: TimeWindow, workers: Int = 1) throws(QueryError) -> [LearningBaseRow] {
         let ranges = UserSplit.ranges(runs: runs, window: window, workers: workers)
+        let shared = SharedBatches(runs: runs, window: window, ranges: ranges)
         let results = try parallel(ranges.count) { (i: Int) throws(QueryError) -> [LearningBaseRow] in
             var sink = RowCollector()
-            _ = try MergeEngine.execute(runs: runs, window: window, users: ranges[i], sink: &sink)
+            _ = try MergeEngine.execute(runs: runs, window: window, users: ranges[i], shared: shared, sink: &sink)
             return sink.rows
         }
         return results.flatMap { $0 }
@@ -20,9 +21,10 @@ public enum LearningBase {
     /// The CSV text (header included) of the learning base of `runs` over `window`.
     public static func csv(runs: [any EventRun], window: TimeWindow, workers: Int = 1) throws(QueryError) -> [UInt8] {
         let ranges = UserSplit.ranges(runs: runs, window: window, workers: workers)
+        let shared = SharedBatches(runs: runs, window: window, ranges: ranges)
         let parts = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ContiguousArray<UInt8> in
             var sink = BufferSink()
-            _ = try MergeEngine.execute(runs: runs, window: window, users: ranges[i], sink: &sink)
+            _ = try MergeEngine.execute(runs: runs, window: window, users: ranges[i], shared: shared, sink: &sink)
             return sink.buffer
         }
         var out = ContiguousArray<UInt8>()

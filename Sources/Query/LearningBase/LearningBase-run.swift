@@ -61,6 +61,7 @@ extension LearningBase {
         let format = format ?? (path.lowercased().hasSuffix(".parquet") || path.lowercased().hasSuffix(".pq") ? .parquet : .csv)
         let plan = try StoreScan.plan(store: store, window: window)
         let ranges = UserSplit.ranges(runs: plan.runs, window: window, workers: max(1, workers))
+        let sharedBatches = SharedBatches(runs: plan.runs, window: window, ranges: ranges)
         let temp = temporaryName(for: path)
         let parts = ranges.indices.map { $0 == 0 ? temp : temp + ".part\($0)" }
         var cleanup = parts
@@ -78,7 +79,7 @@ extension LearningBase {
             let shared = handles
             stats = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ExecutionStats in
                 var sink = CSVSink(handle: shared[i], header: i == 0)
-                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], sink: &sink)
+                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], shared: sharedBatches, sink: &sink)
                 try sink.flush()
                 return s
             }
@@ -94,7 +95,7 @@ extension LearningBase {
             let shared = SinkBox(sinks)
             stats = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ExecutionStats in
                 var sink = shared.sinks[i]
-                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], sink: &sink)
+                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], shared: sharedBatches, sink: &sink)
                 if i > 0 { try sink.close() }
                 return s
             }

@@ -63,7 +63,7 @@ extension UserAccumulator {
     func text(_ ref: TextRef) -> String? {
         guard ref.length >= 0 else { return nil }
         let o = Int(ref.offset)
-        return String(decoding: pool[o ..< o + Int(ref.length)], as: UTF8.self)
+        return pool.withUnsafeBytes { String(decoding: $0[o ..< o + Int(ref.length)], as: UTF8.self) }
     }
 
     func sessionText(_ session: Int) -> String {

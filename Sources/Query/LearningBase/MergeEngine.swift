@@ -24,6 +24,8 @@ public struct ExecutionStats: Sendable, Equatable {
 /// A position in one run, restricted to a user range. Holds one decoded batch at a time.
 final class RunCursor {
     let run: any EventRun
+    let runIndex: Int
+    let shared: SharedBatches?
     let window: TimeWindow
     let users: Range<Int64>
     private var nextBatch = 0
@@ -33,8 +35,10 @@ final class RunCursor {
     private(set) var user: Int64 = .max
     var stats = ExecutionStats()
 
-    init(run: any EventRun, window: TimeWindow, users: Range<Int64>) throws(QueryError) {
+    init(run: any EventRun, index: Int, shared: SharedBatches?, window: TimeWindow, users: Range<Int64>) throws(QueryError) {
         self.run = run
+        runIndex = index
+        self.shared = shared
         self.window = window
         self.users = users
         try loadNext()
@@ -51,7 +55,15 @@ final class RunCursor {
             let bounds = run.bounds(batch: index)
             guard bounds.mayMatch(window, users: users) else { stats.batchesPruned += 1; continue }
             let filter = bounds.needsTimeFilter(window)
-            batch = try EventBatch(run.load(batch: index), window: window, needsFilter: filter, source: run.name)
+            let (run, window) = (run, window)
+            let decode = { () throws(QueryError) -> EventBatch in
+                try EventBatch(run.load(batch: index), window: window, needsFilter: filter, source: run.name)
+            }
+            if let shared {
+                batch = try shared.batch(run: runIndex, batch: index, decode: decode)
+            } else {
+                batch = try decode()
+            }
             stats.batchesRead += 1
             if filter { stats.batchesFiltered += 1 }
             stats.rowsScanned += batch!.count
@@ -103,10 +115,15 @@ final class RunCursor {
 /// sum, both inside the tolerance of learning-base.md §7.
 /// Memory: one decoded batch per run plus one user's sessions and groups.
 enum MergeEngine {
+    /// `shared` (built from the same runs, window and worker ranges) lets workers decode a
+    /// batch straddling their ranges once.
     static func execute<S: LearningBaseSink>(runs: [any EventRun], window: TimeWindow, users: Range<Int64>,
+                                             shared: SharedBatches? = nil,
                                              sink: inout S) throws(QueryError) -> ExecutionStats {
         var cursors: [RunCursor] = []
-        for run in runs { cursors.append(try RunCursor(run: run, window: window, users: users)) }
+        for (i, run) in runs.enumerated() {
+            cursors.append(try RunCursor(run: run, index: i, shared: shared, window: window, users: users))
+        }
         var acc = UserAccumulator()
         var stats = ExecutionStats()
         while true {

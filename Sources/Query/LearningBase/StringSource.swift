@@ -3,40 +3,41 @@ import Columnar
 /// Read access to a string column that may come back from the reader plain or dictionary
 /// encoded, without creating `String`s. Used once per new group (first value) and per row only
 /// for non-canonical session ids.
-enum StringSource: Sendable {
-    case plain(StringColumn)
-    case dictionary(DictionaryColumn)
-    case absent(count: Int)
+///
+/// A flat struct (not an enum with column payloads) so a hot read touches the arrays in place
+/// without retaining them. `offsets`/`bytes` are the plain column's, or the dictionary's with
+/// `codes` mapping rows to entries; an absent column has no valid row.
+struct StringSource: Sendable {
+    private let offsets: ContiguousArray<Int32>
+    private let bytes: ContiguousArray<UInt8>
+    private let codes: ContiguousArray<UInt32>?
+    private let validity: Bitmap?
+    private let present: Bool
 
     init(_ column: AnyColumn?, count: Int) {
         switch column {
-        case .string(let c)?: self = .plain(c)
-        case .dictionary(let c)?: self = .dictionary(c)
-        default: self = .absent(count: count)
+        case .string(let c)?:
+            offsets = c.offsets; bytes = c.bytes; codes = nil; validity = c.validity; present = true
+        case .dictionary(let c)?:
+            offsets = c.dictionary.offsets; bytes = c.dictionary.bytes; codes = c.codes
+            validity = c.validity; present = true
+        default:
+            offsets = [0]; bytes = []; codes = nil; validity = nil; present = false
         }
     }
 
-    @inline(__always) func isValid(_ row: Int) -> Bool {
-        switch self {
-        case .plain(let c): c.isValid(row)
-        case .dictionary(let c): c.isValid(row)
-        case .absent: false
-        }
-    }
+    @inline(__always) func isValid(_ row: Int) -> Bool { present && validity.isSet(row) }
 
-    /// Calls `body` with the bytes of a non-null row.
+    /// Calls `body` with the bytes of a valid row (callers check `isValid` first).
     @inline(__always)
     func withBytes<R>(_ row: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        switch self {
-        case .plain(let c):
-            let r = c.range(row)
-            return c.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[r])) }
-        case .dictionary(let c):
-            let d = c.dictionary
-            let r = d.range(Int(c.codes[row]))
-            return d.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[r])) }
-        case .absent:
-            return body(UnsafeRawBufferPointer(start: nil, count: 0))
+        guard present else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let entry = codes.map { Int($0[row]) } ?? row
+        return offsets.withUnsafeBufferPointer { o in
+            // A dictionary code past the dictionary (corrupt page) reads as an empty value.
+            guard entry &+ 1 < o.count else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            let lo = Int(o[entry]), hi = Int(o[entry &+ 1])
+            return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[lo ..< hi])) }
         }
     }
 }

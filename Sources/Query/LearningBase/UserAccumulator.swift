@@ -39,7 +39,7 @@ struct UserAccumulator {
     var gBrand = ContiguousArray<TextRef>()
 
     /// Text bytes of the sessions and of the first category/brand values.
-    var pool = ContiguousArray<UInt8>()
+    let pool = BytePool()
 
     /// Output: group indices in output order and their running sums (same order).
     var outGroups = ContiguousArray<Int32>()
@@ -84,7 +84,7 @@ struct UserAccumulator {
         gPriceCount.removeAll(keepingCapacity: true)
         gCategory.removeAll(keepingCapacity: true)
         gBrand.removeAll(keepingCapacity: true)
-        pool.removeAll(keepingCapacity: true)
+        pool.removeAll()
         outGroups.removeAll(keepingCapacity: true)
         outCumulative.removeAll(keepingCapacity: true)
         uuidSessions.clear()
@@ -174,21 +174,29 @@ struct UserAccumulator {
         return index
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
-
     private mutating func uuidSession(_ h: UInt64, _ l: UInt64) -> Int32 {
         if let s = uuidSessions.find(h, l) { return s }
         let s = newSession()
         uuidSessions.insert(h, l, s)
         sTextOffset.append(Int32(truncatingIfNeeded: pool.count))
         sTextLength.append(36)
-        for i in 0..<16 {
-            if i == 4 || i == 6 || i == 8 || i == 10 { pool.append(UInt8(ascii: "-")) }
-            let byte = i < 8 ? UInt8(truncatingIfNeeded: h >> UInt64(56 - 8 * i)) : UInt8(truncatingIfNeeded: l >> UInt64(56 - 8 * (i - 8)))
-            pool.append(Self.hex[Int(byte >> 4)])
-            pool.append(Self.hex[Int(byte & 15)])
-        }
+        pool.appendUninitialized(36) { out in UserAccumulator.formatUUID(h, l, into: out) }
         return s
+    }
+
+    /// Writes the 36-byte canonical lowercase text of the uuid `(h, l)` (big-endian halves).
+    @inline(__always)
+    static func formatUUID(_ h: UInt64, _ l: UInt64, into out: UnsafeMutablePointer<UInt8>) {
+        var o = 0
+        for i in 0..<16 {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o &+= 1 }
+            let byte = i < 8 ? UInt8(truncatingIfNeeded: h >> UInt64(56 &- 8 &* i))
+                             : UInt8(truncatingIfNeeded: l >> UInt64(56 &- 8 &* (i &- 8)))
+            let hiNibble = byte >> 4, loNibble = byte & 15
+            out[o] = hiNibble < 10 ? hiNibble &+ 48 : hiNibble &+ 87
+            out[o &+ 1] = loNibble < 10 ? loNibble &+ 48 : loNibble &+ 87
+            o &+= 2
+        }
     }
 
     private mutating func rawSession(_ bytes: UnsafeRawBufferPointer) -> Int32 {

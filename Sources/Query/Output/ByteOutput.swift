@@ -59,6 +59,14 @@ struct RawBytes: ByteOutput {
         capacity = newCapacity
     }
 
+    /// Reserves `n` bytes at the end and lets `body` fill all of them.
+    @inline(__always)
+    mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        if count &+ n > capacity { grow(n) }
+        body(base + count)
+        count &+= n
+    }
+
     mutating func removeAll() { count = 0 }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }

@@ -6,6 +6,7 @@ import Columnar
 final class CSVSink: LearningBaseSink {
     let handle: WriteHandle
     private var buffer: RawBytes
+    private var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
     let flushBytes = 1 << 20
 
     init(handle: WriteHandle, header: Bool) {
@@ -14,10 +15,14 @@ final class CSVSink: LearningBaseSink {
         if header { CSVSink.appendHeader(to: &buffer) }
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        lead.deallocate()
+        middle.deallocate()
+    }
 
     func consume(_ user: UserAccumulator) throws(QueryError) {
-        CSVSink.appendRows(user, to: &buffer)
+        CSVSink.appendRows(user, to: &buffer, lead: &lead, middle: &middle)
         if buffer.count >= flushBytes { try flush() }
     }
 
@@ -47,10 +52,14 @@ final class CSVSink: LearningBaseSink {
     /// session's leading (`user_id,user_session,`) and middle (columns 9–16) texts are formatted
     /// once per session and copied for each of its rows.
     static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O) {
+        var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
+        defer { lead.deallocate(); middle.deallocate() }
+        appendRows(u, to: &out, lead: &lead, middle: &middle)
+    }
+
+    /// `appendRows` with caller-owned scratch buffers for the per-session texts (reused).
+    static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O, lead: inout RawBytes, middle: inout RawBytes) {
         let comma: UInt8 = 0x2C
-        var lead = ContiguousArray<UInt8>(), middle = ContiguousArray<UInt8>()
-        lead.reserveCapacity(64)
-        middle.reserveCapacity(96)
         var current = -1
         u.pool.withUnsafeBytes { pool in
             for i in 0..<u.outGroups.count {
@@ -58,11 +67,11 @@ final class CSVSink: LearningBaseSink {
                 let s = Int(u.gSession[g])
                 if s != current {
                     current = s
-                    lead.removeAll(keepingCapacity: true)
+                    lead.removeAll()
                     CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
                     let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
                     CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead); lead.append(comma)
-                    middle.removeAll(keepingCapacity: true)
+                    middle.removeAll()
                     let start = u.sStart[s], end = u.sEnd[s]
                     CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
                     CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
@@ -74,7 +83,7 @@ final class CSVSink: LearningBaseSink {
                     CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
                     CSVText.appendInt(Int64(u.sRank[s]), to: &middle); middle.append(comma)
                 }
-                lead.withUnsafeBytes { out.append(contentsOf: $0) }
+                out.append(contentsOf: lead.bytes)
                 if let p = UserAccumulator.productId(u.gProduct[g]) { CSVText.appendInt(Int64(p), to: &out) }
                 out.append(comma)
                 if u.gPriceCount[g] > 0 { JavaDouble.append(u.gPriceSum[g] / Double(u.gPriceCount[g]), to: &out) }
@@ -84,7 +93,7 @@ final class CSVSink: LearningBaseSink {
                 let views = u.gViews[g]
                 CSVText.appendInt(views, to: &out); out.append(comma)
                 out.append(u.gPurchased[g] ? "true," : "false,")
-                middle.withUnsafeBytes { out.append(contentsOf: $0) }
+                out.append(contentsOf: middle.bytes)
                 let cumulative = u.outCumulative[i]
                 CSVText.appendInt(cumulative, to: &out); out.append(comma)
                 CSVText.appendInt(cumulative &- views, to: &out)

@@ -13,8 +13,32 @@ public enum JavaDouble {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends the Java text of `x` to `out`.
+    /// Appends the Java text of `x` to `out`. Values with at most two decimals in
+    /// [0.01, 10⁷) (prices) take a fast path; everything else goes through `appendGeneral`.
+    @inline(__always)
     public static func append<O: ByteOutput>(_ x: Double, to out: inout O) {
+        let magnitude = x.magnitude
+        if magnitude >= 0.01 && magnitude < 10_000_000 {
+            // If m/100 rounds to x, it is the unique shortest round-trip decimal: any other
+            // decimal with ≤ 2 fractional digits is ≥ 0.01 away, far more than an ulp here.
+            let m = (magnitude * 100).rounded()
+            if m / 100 == magnitude {
+                let cents = UInt64(m)
+                if x < 0 { out.append(UInt8(ascii: "-")) }
+                CSVText.appendDecimal(cents / 100, to: &out)
+                out.append(UInt8(ascii: "."))
+                let f = cents % 100
+                out.append(UInt8(truncatingIfNeeded: f / 10) &+ 48)
+                if f % 10 != 0 { out.append(UInt8(truncatingIfNeeded: f % 10) &+ 48) }
+                return
+            }
+        }
+        appendGeneral(x, to: &out)
+    }
+
+    /// Appends the Java text of `x` from Swift's shortest digits (any value; the safe twin of
+    /// the fast path in `append`).
+    public static func appendGeneral<O: ByteOutput>(_ x: Double, to out: inout O) {
         if x.isNaN { out.append("NaN"); return }
         if x.isInfinite { out.append(x < 0 ? "-Infinity" : "Infinity"); return }
         if x == 0 { out.append(x.sign == .minus ? "-0.0" : "0.0"); return }
