@@ -154,6 +154,7 @@ public struct SparkifyIngestor {
             let reservation = try txn.reservePart(partitionKey: g.key, day: g.day)
             let bytes = try options.encoder.write(part, to: reservation.temporaryPath)
             txn.addPart(reservation, rows: part.rowCount, bytes: bytes, source: source, minTime: g.min, maxTime: g.max)
+            CrashPoint.reach("after-first-part")
             added.append(PartFile(path: reservation.finalPath, rows: part.rowCount, bytes: bytes, source: source,
                                   minTime: g.min, maxTime: g.max))
         }

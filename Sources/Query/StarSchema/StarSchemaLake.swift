@@ -52,6 +52,7 @@ public enum StarSchemaLake {
                                                    directory: temporary + "/" + table.name, options: options)
                 summary.rows[table.name] = rows
                 summary.files[table.name] = files
+                CrashPoint.reach("lake-after-first-table")
             }
             try FileIO.syncDirectory(temporary)
         } catch let error as QueryError {
@@ -72,8 +73,10 @@ public enum StarSchemaLake {
                 }
                 try LakeDirectory.removeTree(old)
                 try FileIO.rename(trimmed, old)
+                CrashPoint.reach("lake-between-renames")
                 try FileIO.rename(temporary, trimmed)
                 try FileIO.syncDirectory(parent)
+                CrashPoint.reach("lake-before-old-removed")
                 try LakeDirectory.removeTree(old)
             } else {
                 try FileIO.rename(temporary, trimmed)

@@ -49,9 +49,12 @@ public enum StarSchemaStore {
         }
     }
 
-    /// Loads, builds and writes the lake (atomically replacing `output`).
+    /// Loads, builds and writes the lake (atomically replacing `output`). An earlier run's
+    /// crash is cleaned up first (the old lake put back), even when this run then fails.
     public static func run(store: String, output: String, window: TimeWindow?,
                            options: ParquetWriterOptions = .init()) throws(QueryError) -> StarSchemaLake.Summary {
-        try StarSchemaLake.write(try build(store: store, window: window), to: output, options: options)
+        let lake = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+        do { try StarSchemaLake.recover(lake: lake) } catch { throw .outputNotWritable(path: output, reason: error.description) }
+        return try StarSchemaLake.write(try build(store: store, window: window), to: output, options: options)
     }
 }
