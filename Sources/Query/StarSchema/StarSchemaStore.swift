@@ -7,6 +7,9 @@ import Columnar
 public enum StarSchemaStore {
     public static let logDataset = "sparkify_log"
     public static let songDataset = "songs"
+    /// The catalogue columns used (the stored `source_hash` is not).
+    public static let songColumns = ["song_id", "title", "artist_id", "artist_name", "artist_location", "artist_latitude",
+                                     "artist_longitude", "duration", "year"]
     public static let logColumns = ["ts", "userId", "userIdInt", "sessionId", "itemInSession", "page", "level",
                                     "firstName", "lastName", "gender", "song", "artist", "length", "location", "userAgent"]
 
@@ -28,7 +31,7 @@ public enum StarSchemaStore {
         let songManifest = try manifest(songDataset, "sparkify-songs")
         var songs: [RecordBatch] = []
         for (_, file) in songManifest.allFiles {
-            songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: nil)
+            songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: songColumns)
         }
         var builder = try StarSchemaBuilder(songs: songs, window: window)
         let days = window?.dayRange
