@@ -1,5 +1,6 @@
 import Columnar
 import Foundation
+import Ingest
 import TestSupport
 import XCTest
 
@@ -46,5 +47,41 @@ final class StarSchemaGenerateTests: XCTestCase {
             .map { Int($0.trimmingCharacters(in: .whitespaces))! }
         XCTAssertGreaterThan(counts[0], 20_000 / 2, "most events are NextSong")
         XCTAssertGreaterThan(counts[1], counts[0] / 2, "most songplays name a catalogue song of the same seed")
+    }
+
+    /// Streaming across a month and a year boundary: songplays and time are written day by day
+    /// into year=2018/month=12 and year=2019/month=1, every value equal to the DuckDB reference.
+    func testStreamedLakeAcrossMonthsMatchesTheReference() throws {
+        let root = try TestPaths.temporaryDirectory(self, "sparkify-months").path
+        var o = SparkifyGenerator.Options()
+        o.seed = 3
+        o.events = 6000
+        o.users = 120
+        o.catalogueSongs = 300
+        o.firstDay = 17885  // 2018-12-20
+        o.days = 20
+        let generator = SparkifyGenerator(options: o)
+        try generator.writeSongs(to: root + "/songs")
+        try generator.writeLogs(to: root + "/logs")
+        let store = root + "/store"
+        XCTAssertEqual(try CLITests.run(["ingest", "--format", "sparkify-songs", root + "/songs", "--store", store]).status, 0)
+        XCTAssertEqual(try CLITests.run(["ingest", "--format", "sparkify-logs", root + "/logs", "--store", store]).status, 0)
+        let lake = root + "/lake"
+        let r = try CLITests.run(["star-schema", "--store", store, "-o", lake])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("songplays: ") && r.out.contains("in 2 file(s)"), r.out)
+        for table in ["songplays", "time"] {
+            XCTAssertEqual(StarSchemaCrashTests.files(under: lake + "/" + table).filter { $0.hasSuffix(".parquet") },
+                           ["year=2018/month=12/part-00000.parquet", "year=2019/month=1/part-00000.parquet"], table)
+        }
+        let out = try InteropPython.run(StarSchemaInteropTests.referenceScript,
+                                        args: [root + "/songs/**/*.json", root + "/logs/**/*.json", lake])
+        let checks = try JSONDecoder().decode([String: StarSchemaInteropTests.TableCheck].self, from: Data(out.utf8))
+        XCTAssertEqual(Set(checks.keys), ["songplays", "users", "songs", "artists", "time"])
+        for (table, check) in checks {
+            XCTAssertTrue(check.duckdb_equal && check.pyarrow_equal, "\(table): \(check.first_diff ?? "")")
+            XCTAssertGreaterThan(check.ref, 0, table)
+        }
+        XCTAssertGreaterThan(checks["songplays"]!.matched, 0)
     }
 }
