@@ -23,8 +23,8 @@ import Darwin
 /// one is deleted. Readers never see a half-written lake: LAKE is the old lake or the new one
 /// (between the two renames, for an instant, there is none). A crash leaves hidden folders
 /// beside LAKE, which the next `write` (through `recover`) cleans up, putting the old lake back
-/// if the crash came between the two renames. Memory: the tables (already in memory) plus one
-/// Parquet row group.
+/// if the crash came between the two renames. Memory (`write`): the tables (already in memory)
+/// plus one Parquet row group; `atomically` lets a caller stream tables into the folder instead.
 public enum StarSchemaLake {
     /// Counts of what was written, per table.
     public struct Summary: Sendable, Equatable {
