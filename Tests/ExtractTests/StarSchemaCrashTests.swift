@@ -164,4 +164,63 @@ final class StarSchemaCrashTests: XCTestCase {
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["lake"], point)
         }
     }
+
+    /// Starts the binary without waiting for it.
+    static func start(_ args: [String]) throws -> Process {
+        let p = Process()
+        p.executableURL = CLITests.binary
+        p.arguments = args
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    /// kill -9 at arbitrary moments (not only the named points) of a larger generated ingest
+    /// and star-schema: the store holds all or none of the run, the lake is the old or the new one.
+    func testKillsAtRandomMomentsOfALargerRun() throws {
+        let root = try TestPaths.temporaryDirectory(self, "sparkify-crash-random").path
+        for (format, name) in [("sparkify-songs", "songs"), ("sparkify-logs", "logs")] {
+            let r = try CLITests.run(["generate", "--format", format, "--scale", "0.06", "--seed", "9", "-o", root + "/" + name, "--quiet"])
+            XCTAssertEqual(r.status, 0, r.err)
+        }
+        let full = root + "/full"
+        XCTAssertEqual(try Self.run(["ingest", "--format", "sparkify-songs", root + "/songs", "--store", full, "--quiet"]).status, 0)
+        XCTAssertEqual(try Self.run(["ingest", "--format", "sparkify-logs", root + "/logs", "--store", full, "--quiet"]).status, 0)
+        let total = try Self.assertConsistent(full, dataset: "sparkify_log", glob: "*/*.parquet")
+        XCTAssertGreaterThan(total, 60_000)
+        var outcomes = Set<Int>()
+        for (k, delay) in [0.1, 0.5, 1.5].enumerated() {
+            let store = root + "/s\(k)"
+            let p = try Self.start(["ingest", "--format", "sparkify-logs", root + "/logs", "--store", store, "--quiet"])
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let after = try Self.assertConsistent(store, dataset: "sparkify_log", glob: "*/*.parquet")
+            XCTAssertTrue(after == 0 || after == total, "partial store visible: \(after) rows")
+            outcomes.insert(after)
+            XCTAssertEqual(try Self.run(["ingest", "--format", "sparkify-logs", root + "/logs", "--store", store, "--quiet"]).status, 0)
+            XCTAssertEqual(try Self.assertConsistent(store, dataset: "sparkify_log", glob: "*/*.parquet"), total)
+        }
+        XCTAssertTrue(outcomes.contains(0), "at least one kill landed before the commit")
+
+        let window = ["--start", "2018-11-05", "--end", "2018-11-09 23:59:59"]
+        XCTAssertEqual(try Self.run(["star-schema", "--store", full, "-o", root + "/expected"] + window).status, 0)
+        let expected = try Self.snapshot(root + "/expected")
+        for (k, delay) in [0.3, 1.2].enumerated() {
+            let parent = root + "/lake\(k)"
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            let lake = parent + "/lake"
+            XCTAssertEqual(try Self.run(["star-schema", "--store", full, "-o", lake]).status, 0)
+            let old = try Self.snapshot(lake)
+            let p = try Self.start(["star-schema", "--store", full, "-o", lake] + window)
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            try StarSchemaLake.recover(lake: lake)
+            let now = try Self.snapshot(lake)
+            XCTAssertTrue(now == old || now == expected, "lake \(k): neither the old nor the new lake")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["lake"])
+        }
+    }
 }
