@@ -29,8 +29,15 @@ struct GenerateCommand: ParsableCommand {
     @Flag(name: .long, help: "No progress line.")
     var quiet = false
 
+    @Option(name: .long, help: "rees46 (CSV), or sparkify-logs / sparkify-songs (a JSON folder; scale 1.0 = 1 M events).")
+    var format: String = "rees46"
+
     func run() throws {
         try ErrorReporting.run {
+            if format != "rees46" {
+                try runSparkifyGenerate(format: format, scale: scale, seed: seed, output: output, quiet: quiet)
+                return
+            }
             guard let generator = REES46Generator(monthText: month, scale: scale, seed: seed) else {
                 throw CLIError.usage("--month must be YYYY-MM and --scale positive (got '\(month)', \(scale))")
             }

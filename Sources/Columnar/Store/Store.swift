@@ -139,6 +139,11 @@ public final class Store: @unchecked Sendable {
             let m = try manifest(dataset: name)
             if let m { try rollForward(m, tag: "recover") }
             let listed = Set(m?.allFiles.map { $0.file.path } ?? [])
+            // Parts of an unpartitioned dataset (partition key "") sit at the top of its folder.
+            for f in try FileIO.list(dir) where f.hasPrefix(".") && f.hasSuffix(".tmp") && !listed.contains(f)
+                && !FileIO.isDirectory(dir + "/" + f) {
+                try FileIO.remove(dir + "/" + f)
+            }
             for sub in try FileIO.list(dir) where FileIO.isDirectory(dir + "/" + sub) {
                 let partDir = dir + "/" + sub
                 var remaining = 0

@@ -19,13 +19,18 @@ import Darwin
 ///   stored; each source with rejects gets `_rejects/<dataset>-<txn>-<n>.csv` with
 ///   `source,line,kind,reason,raw` (same layout as the CSV ingest).
 ///
-/// Parts: logs are written per (source, day), rows sorted by `ts` then input order; songs one
-/// part per source file. Memory: up to `maxBufferedRows` parsed rows (≈ 200 bytes each for logs)
-/// plus one read chunk; a larger source is written as several parts per day.
+/// Parts: logs are written per (source, day), rows sorted by `ts` then input order; songs are
+/// batched, many files per part (`SongPartBatcher`: a part per `songRowsPerPart` rows, each row
+/// tagged with its file's content hash in `source_hash`; `replace` rewrites the parts holding a
+/// replaced file without its rows, in the same transaction). Memory: up to `maxBufferedRows`
+/// parsed rows (≈ 200 bytes each for logs) plus one read chunk; a larger source is written as
+/// several parts per day.
 public struct SparkifyIngestor {
     public let store: Store
     public let format: SparkifyFormat
     public let options: IngestOptions
+    /// Rows per `songs` part (a new part is started when one is full).
+    public var songRowsPerPart = 1_000_000
 
     public init(store: Store, format: SparkifyFormat, options: IngestOptions) {
         self.store = store
@@ -65,7 +70,7 @@ public struct SparkifyIngestor {
 
         let txn: StoreTransaction
         do {
-            txn = try store.begin(dataset: format.dataset, schema: format.schema,
+            txn = try store.begin(dataset: format.dataset, schema: format.datasetSchema,
                                   sortedBy: format == .logs ? ["ts"] : nil)
         } catch { throw .columnar(error) }
         var records: [SourceRecord] = []
@@ -74,7 +79,20 @@ public struct SparkifyIngestor {
         var doneBytes = 0
         var lastProgress = started
         var rowsSoFar = 0
+        let batcher = format == .songs ? SongPartBatcher(txn: txn, rowsPerPart: songRowsPerPart, rowGroupRows: 128 * 1024) : nil
         do throws(IngestError) {
+            if let batcher, let existing {
+                // Replaced files: each part holding their rows is rewritten without them.
+                let replaced = Set(todo.map(\.hash).filter { known.contains($0) })
+                if !replaced.isEmpty {
+                    for (_, file) in existing.allFiles where file.source.hasPrefix(SongPartBatcher.labelPrefix) {
+                        let path = store.datasetPath(format.dataset) + "/" + file.path
+                        do {
+                            if try batcher.carryOver(part: path, removing: replaced) { txn.replaceSource(contentHash: file.source) }
+                        } catch { throw .columnar(error) }
+                    }
+                }
+            }
             let reader = SparkifyJSONReader(format: format, batchRows: max(1000, options.maxBufferedRows))
             for source in todo {
                 if known.contains(source.hash) { txn.replaceSource(contentHash: source.hash) }
@@ -83,7 +101,11 @@ public struct SparkifyIngestor {
                 let rejects: [JSONReject]
                 do {
                     rejects = try reader.read(path: source.path, onBatch: { batch in
-                        parts += try writeParts(batch, source: source.hash, txn: txn)
+                        if let batcher {
+                            try batcher.append(batch, source: source.hash)
+                        } else {
+                            parts += try writeParts(batch, source: source.hash, txn: txn)
+                        }
                         stored += batch.rowCount
                     }, onProgress: { bytes in
                         guard let progress = options.progress else { return }
@@ -116,28 +138,30 @@ public struct SparkifyIngestor {
                 let days = Set(parts.map { $0.path.prefix { $0 != "/" } }).count
                 reports.append(SourceReport(source: source.path, skipped: false, contentHash: source.hash, bytes: source.size,
                                             rowsRead: stored + rejects.count, rowsStored: stored, rowsRejected: rejects.count,
-                                            rowsCoerced: 0, reasons: reasons, parts: parts.count,
+                                            rowsCoerced: 0, reasons: reasons, parts: batcher == nil ? parts.count : (stored > 0 ? 1 : 0),
                                             days: format == .logs ? days : 0, rejectsFile: rejectsFile))
                 records.append(SourceRecord(path: source.path, size: source.size, contentHash: source.hash,
                                             rowsRead: stored + rejects.count, rowsStored: stored, rowsRejected: rejects.count,
                                             rowsCoerced: 0, reasons: reasons, rejectsFile: rejectsFile,
                                             ingestedAt: Self.isoNow(), transaction: txn.id))
             }
+            do { try batcher?.finish() } catch { throw .columnar(error) }
             CrashPoint.reach("before-commit")
             do { try txn.commit(sources: records) } catch { throw .columnar(error) }
         } catch {
+            batcher?.abandon()
             txn.abandon()
             throw error
         }
         return IngestReport(sources: reports, elapsedSeconds: Self.now() - started)
     }
 
-    /// Writes one parsed batch: logs split by UTC day of `ts` and sorted by (ts, input order),
-    /// songs as one part. Returns the parts added.
+    /// Writes one parsed batch of logs, split by UTC day of `ts` and sorted by (ts, input
+    /// order). Returns the parts added.
     private func writeParts(_ batch: RecordBatch, source: String, txn: StoreTransaction) throws -> [PartFile] {
         guard batch.rowCount > 0 else { return [] }
         var groups: [(key: String, day: Int64?, rows: [Int], min: Int64?, max: Int64?)] = []
-        if format == .logs, let ts = batch.column(named: "ts")?.int64Column {
+        if let ts = batch.column(named: "ts")?.int64Column {
             var byDay: [Int64: [Int]] = [:]
             for r in 0..<batch.rowCount { byDay[CivilTime.dayNumber(micros: ts.values[r]), default: []].append(r) }
             for day in byDay.keys.sorted() {
@@ -154,6 +178,7 @@ public struct SparkifyIngestor {
             let reservation = try txn.reservePart(partitionKey: g.key, day: g.day)
             let bytes = try options.encoder.write(part, to: reservation.temporaryPath)
             txn.addPart(reservation, rows: part.rowCount, bytes: bytes, source: source, minTime: g.min, maxTime: g.max)
+            CrashPoint.reach("after-first-part")
             added.append(PartFile(path: reservation.finalPath, rows: part.rowCount, bytes: bytes, source: source,
                                   minTime: g.min, maxTime: g.max))
         }

@@ -9,6 +9,8 @@ public enum SparkifyFormat: String, Sendable, CaseIterable {
 
     public var schema: Schema { self == .songs ? SparkifySchemas.songSchema : SparkifySchemas.logSchema }
     public var fields: [JSONFieldSpec] { self == .songs ? SparkifySchemas.songFields : SparkifySchemas.logFields }
+    /// The schema of the stored dataset (songs add `source_hash`).
+    public var datasetSchema: Schema { self == .songs ? SparkifySchemas.songDatasetSchema : SparkifySchemas.logSchema }
     public var dataset: String { self == .songs ? SparkifySchemas.songDataset : SparkifySchemas.logDataset }
 }
 

@@ -101,6 +101,11 @@ public enum SparkifySchemas {
         Field("num_songs", .int32),
     ])
 
+    /// The stored `songs` dataset: `songSchema` plus `source_hash`, the content hash of the
+    /// catalogue file each row came from (`SourceRecord.contentHash`), since one part holds the
+    /// rows of many files (see `SongPartBatcher`).
+    public static let songDatasetSchema = Schema(songSchema.fields + [Field("source_hash", .string, nullable: false)])
+
     public static let songFields: [JSONFieldSpec] = [
         JSONFieldSpec(key: "song_id", rule: .string, required: true, column: 0),
         JSONFieldSpec(key: "title", rule: .string, column: 1),

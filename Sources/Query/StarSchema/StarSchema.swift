@@ -109,6 +109,23 @@ public struct StarSchemaBuilder {
                                 artists: try catalogue.artistsBatch(), time: time)
     }
 
+    /// The songplays (sorted by (start_time, songplay_id)) and time rows of the events added
+    /// since the last call; afterwards the builder holds only the users and the catalogue.
+    /// Called after each day partition of the log, it streams the two big tables: days are
+    /// disjoint in time, so the concatenation of the drained batches is sorted and its time rows
+    /// are distinct (events of one instant must not be split across calls).
+    public mutating func drainSongplays() throws(QueryError) -> (songplays: RecordBatch, time: RecordBatch) {
+        let time = try StarSchema.timeBatch(plays.startTimes)
+        let songplays = try plays.finish(catalogue)
+        plays = SongplayBuilder()
+        return (songplays, time)
+    }
+
+    /// The users, songs and artists tables (for use with `drainSongplays`).
+    public func dimensions() throws(QueryError) -> (users: RecordBatch, songs: RecordBatch, artists: RecordBatch) {
+        (try usersBatch(), try catalogue.songsBatch(), try catalogue.artistsBatch())
+    }
+
     func usersBatch() throws(QueryError) -> RecordBatch {
         var ids = ContiguousArray<Int64>()
         var first = StringColumn(), last = StringColumn(), gender = StringColumn(), level = StringColumn()

@@ -23,8 +23,8 @@ import Darwin
 /// one is deleted. Readers never see a half-written lake: LAKE is the old lake or the new one
 /// (between the two renames, for an instant, there is none). A crash leaves hidden folders
 /// beside LAKE, which the next `write` (through `recover`) cleans up, putting the old lake back
-/// if the crash came between the two renames. Memory: the tables (already in memory) plus one
-/// Parquet row group.
+/// if the crash came between the two renames. Memory (`write`): the tables (already in memory)
+/// plus one Parquet row group; `atomically` lets a caller stream tables into the folder instead.
 public enum StarSchemaLake {
     /// Counts of what was written, per table.
     public struct Summary: Sendable, Equatable {
@@ -34,6 +34,23 @@ public enum StarSchemaLake {
 
     public static func write(_ tables: StarSchemaTables, to lake: String,
                              options: ParquetWriterOptions = .init()) throws(QueryError) -> Summary {
+        try atomically(lake: lake) { temporary throws in
+            var summary = Summary()
+            for table in tables.all {
+                let (rows, files) = try writeTable(table.batch, partitionBy: table.partitionBy,
+                                                   directory: temporary + "/" + table.name, options: options)
+                summary.rows[table.name] = rows
+                summary.files[table.name] = files
+                CrashPoint.reach("lake-after-first-table")
+            }
+            return summary
+        }
+    }
+
+    /// Runs `body` to fill a fresh hidden folder beside LAKE (passed to it), then swaps it in
+    /// for LAKE as described above. Any error from `body` removes the folder and leaves LAKE as
+    /// it was (errors other than `QueryError` become `.outputNotWritable`).
+    public static func atomically(lake: String, _ body: (String) throws -> Summary) throws(QueryError) -> Summary {
         let trimmed = lake.count > 1 && lake.hasSuffix("/") ? String(lake.dropLast()) : lake
         let (parent, name) = split(trimmed)
         let id = getpid()
@@ -43,16 +60,11 @@ public enum StarSchemaLake {
             throw .outputNotWritable(path: lake, reason: "exists and is not a directory")
         }
         do { try recover(lake: trimmed) } catch { throw .outputNotWritable(path: lake, reason: error.description) }
-        var summary = Summary()
+        let summary: Summary
         do {
             try LakeDirectory.removeTree(temporary)
             try FileIO.makeDirectories(temporary)
-            for table in tables.all {
-                let (rows, files) = try writeTable(table.batch, partitionBy: table.partitionBy,
-                                                   directory: temporary + "/" + table.name, options: options)
-                summary.rows[table.name] = rows
-                summary.files[table.name] = files
-            }
+            summary = try body(temporary)
             try FileIO.syncDirectory(temporary)
         } catch let error as QueryError {
             try? LakeDirectory.removeTree(temporary)
@@ -72,8 +84,10 @@ public enum StarSchemaLake {
                 }
                 try LakeDirectory.removeTree(old)
                 try FileIO.rename(trimmed, old)
+                CrashPoint.reach("lake-between-renames")
                 try FileIO.rename(temporary, trimmed)
                 try FileIO.syncDirectory(parent)
+                CrashPoint.reach("lake-before-old-removed")
                 try LakeDirectory.removeTree(old)
             } else {
                 try FileIO.rename(temporary, trimmed)

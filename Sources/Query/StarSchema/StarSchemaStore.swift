@@ -7,30 +7,19 @@ import Columnar
 public enum StarSchemaStore {
     public static let logDataset = "sparkify_log"
     public static let songDataset = "songs"
+    /// The catalogue columns used (the stored `source_hash` is not).
+    public static let songColumns = ["song_id", "title", "artist_id", "artist_name", "artist_location", "artist_latitude",
+                                     "artist_longitude", "duration", "year"]
     public static let logColumns = ["ts", "userId", "userIdInt", "sessionId", "itemInSession", "page", "level",
                                     "firstName", "lastName", "gender", "song", "artist", "length", "location", "userAgent"]
 
-    /// Builds the tables from the store, streaming the log part files one at a time through a
-    /// `StarSchemaBuilder` (only the day partitions the window touches are read). Throws
-    /// `.missingStore` when the store or a dataset is absent.
+    /// Builds the tables in memory from the store, streaming the log part files one at a time
+    /// through a `StarSchemaBuilder` (only the day partitions the window touches are read).
+    /// Throws `.missingStore` when the store or a dataset is absent. (`run` does not hold the
+    /// songplays and time tables: it writes them day by day.)
     public static func build(store path: String, window: TimeWindow?) throws(QueryError) -> StarSchemaTables {
-        let store: Store
-        do { store = try Store(path: path) } catch { throw .missingStore(error.description) }
-        func manifest(_ name: String, _ hint: String) throws(QueryError) -> DatasetManifest {
-            let m: DatasetManifest?
-            do { m = try store.manifest(dataset: name) } catch { throw .columnar(error) }
-            guard let m else {
-                throw .missingStore("\(path): no \(name) dataset (run `extract ingest --format \(hint) … --store \(path)`)")
-            }
-            return m
-        }
-        let logManifest = try manifest(logDataset, "sparkify-logs")
-        let songManifest = try manifest(songDataset, "sparkify-songs")
-        var songs: [RecordBatch] = []
-        for (_, file) in songManifest.allFiles {
-            songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: nil)
-        }
-        var builder = try StarSchemaBuilder(songs: songs, window: window)
+        let (store, logManifest, songManifest) = try open(path)
+        var builder = try StarSchemaBuilder(songs: try readCatalogue(store, songManifest), window: window)
         let days = window?.dayRange
         for (partition, file) in logManifest.allFiles {
             if let days, let day = partition.day, !days.contains(day) { continue }
@@ -41,6 +30,28 @@ public enum StarSchemaStore {
         return try builder.finish()
     }
 
+    static func open(_ path: String) throws(QueryError) -> (Store, DatasetManifest, DatasetManifest) {
+        let store: Store
+        do { store = try Store(path: path) } catch { throw .missingStore(error.description) }
+        func manifest(_ name: String, _ hint: String) throws(QueryError) -> DatasetManifest {
+            let m: DatasetManifest?
+            do { m = try store.manifest(dataset: name) } catch { throw .columnar(error) }
+            guard let m else {
+                throw .missingStore("\(path): no \(name) dataset (run `extract ingest --format \(hint) … --store \(path)`)")
+            }
+            return m
+        }
+        return (store, try manifest(logDataset, "sparkify-logs"), try manifest(songDataset, "sparkify-songs"))
+    }
+
+    static func readCatalogue(_ store: Store, _ manifest: DatasetManifest) throws(QueryError) -> [RecordBatch] {
+        var songs: [RecordBatch] = []
+        for (_, file) in manifest.allFiles {
+            songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: songColumns)
+        }
+        return songs
+    }
+
     static func read(_ path: String, columns: [String]?) throws(QueryError) -> [RecordBatch] {
         do {
             return try ParquetFile(path: path).readAll(columns: columns)
@@ -49,9 +60,53 @@ public enum StarSchemaStore {
         }
     }
 
-    /// Loads, builds and writes the lake (atomically replacing `output`).
+    /// Builds and writes the lake (atomically replacing `output`), streaming: the log's day
+    /// partitions are read in order and each day's songplays and time rows are written to
+    /// their month's file before the next day is read. An earlier run's crash is cleaned up
+    /// first (the old lake put back), even when this run then fails.
+    ///
+    /// Memory: the catalogue, one log part file, one day's songplays (sorted copies included),
+    /// one pending row group per open writer, and one record per user.
     public static func run(store: String, output: String, window: TimeWindow?,
                            options: ParquetWriterOptions = .init()) throws(QueryError) -> StarSchemaLake.Summary {
-        try StarSchemaLake.write(try build(store: store, window: window), to: output, options: options)
+        let lake = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+        do { try StarSchemaLake.recover(lake: lake) } catch { throw .outputNotWritable(path: output, reason: error.description) }
+        let (st, logManifest, songManifest) = try open(store)
+        var builder = try StarSchemaBuilder(songs: try readCatalogue(st, songManifest), window: window)
+        let days = window?.dayRange
+        return try StarSchemaLake.atomically(lake: lake) { temporary throws in
+            let plays = try MonthPartitionedWriter(directory: temporary + "/songplays", schema: StarSchemaTables.songplaysSchema,
+                                                   options: options)
+            let time = try MonthPartitionedWriter(directory: temporary + "/time", schema: StarSchemaTables.timeSchema,
+                                                  options: options)
+            // Partitions are sorted by key (date=YYYY-MM-DD): chronological, disjoint days.
+            for partition in logManifest.partitions {
+                if let days, let day = partition.day, !days.contains(day) { continue }
+                for file in partition.files {
+                    for batch in try read(st.datasetPath(logDataset) + "/" + file.path, columns: logColumns) {
+                        try builder.add(batch)
+                    }
+                }
+                let drained = try builder.drainSongplays()
+                try plays.append(drained.songplays)
+                try time.append(drained.time)
+            }
+            try plays.finish()
+            try time.finish()
+            CrashPoint.reach("lake-after-first-table")
+            var summary = StarSchemaLake.Summary()
+            summary.rows["songplays"] = plays.rows
+            summary.files["songplays"] = plays.files
+            summary.rows["time"] = time.rows
+            summary.files["time"] = time.files
+            let dims = try builder.dimensions()
+            for (name, batch) in [("users", dims.users), ("songs", dims.songs), ("artists", dims.artists)] {
+                let (rows, files) = try StarSchemaLake.writeTable(batch, partitionBy: StarSchemaTables.partitioning[name]!,
+                                                                  directory: temporary + "/" + name, options: options)
+                summary.rows[name] = rows
+                summary.files[name] = files
+            }
+            return summary
+        }
     }
 }
