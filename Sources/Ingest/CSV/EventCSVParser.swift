@@ -216,6 +216,20 @@ struct EventCSVParser {
         return out
     }
 
+    /// Moves out the oldest day buffer that received no row for more than `coldRows` rows (in
+    /// time-ordered input: a finished day, flushed whole as one part), or nil.
+    mutating func takeColdDay(coldRows: Int) -> EventBuffer? {
+        var best = -1
+        for k in buffers.indices where rowsRead - buffers[k].lastRow > coldRows {
+            if best < 0 || buffers[k].day < buffers[best].day { best = k }
+        }
+        guard best >= 0 else { return nil }
+        let out = buffers.remove(at: best)
+        rebuildIndex()
+        bufferedRows -= out.count
+        return out
+    }
+
     /// Moves out every day buffer, in day order.
     mutating func takeAll() -> [EventBuffer] {
         let out = buffers.sorted { $0.day < $1.day }

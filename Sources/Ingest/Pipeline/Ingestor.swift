@@ -166,7 +166,13 @@ public struct Ingestor {
                 if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                     throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
                 }
-                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeFlushCandidate(coldRows: options.maxBufferedRows / 10) {
+                // Rolling flush: a day with no row for coldRows rows is finished in time-ordered
+                // input; hand it to the writer now so sorting/encoding overlaps the parse.
+                let coldRows = options.maxBufferedRows / 10
+                while let day = parser.takeColdDay(coldRows: coldRows) {
+                    try writer.submit(day, source: label)
+                }
+                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeFlushCandidate(coldRows: coldRows) {
                     try writer.submit(day, source: label)
                 }
                 if let progress = options.progress {
