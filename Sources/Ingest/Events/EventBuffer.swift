@@ -97,6 +97,53 @@ struct EventBuffer {
     /// The permutation that sorts rows by (user_id NULLs first, event_time, input order), or
     /// nil when they already are.
     func sortPermutation() -> ContiguousArray<Int32>? {
+        if let packed = packedSortPermutation() { return packed.isEmpty && count > 0 ? nil : packed }
+        return keyedSortPermutation()
+    }
+
+    /// The fast path of `sortPermutation`: keys packed into two words, (user + 1 or 0 for NULL,
+    /// (time − minTime) << 27 | row), compared as a pair. Returns nil when the buffer does not fit
+    /// the packing (≥ 2^27 rows, a time span ≥ 2^37 µs, user_id == Int64.max), an empty
+    /// permutation when the rows are already sorted.
+    func packedSortPermutation() -> ContiguousArray<Int32>? {
+        struct Key { var hi: UInt64; var lo: UInt64 }
+        let n = count
+        guard n > 0, n < (1 << 27), maxTime >= minTime, UInt64(bitPattern: maxTime &- minTime) < (1 << 37) else { return nil }
+        var keys = ContiguousArray<Key>()
+        keys.reserveCapacity(n)
+        var sorted = true
+        let base = minTime
+        let ok = time.withUnsafeBufferPointer { t in
+            userId.values.withUnsafeBufferPointer { u in
+                var prevHi: UInt64 = 0, prevLo: UInt64 = 0
+                for i in 0..<n {
+                    let valid = userId.validity?[i] ?? true
+                    var hi: UInt64 = 0
+                    if valid {
+                        if u[i] == .max { return false }
+                        hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+                    }
+                    let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
+                    if i > 0, hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                    prevHi = hi; prevLo = lo
+                    keys.append(Key(hi: hi, lo: lo))
+                }
+                return true
+            }
+        }
+        guard ok else { return nil }
+        if sorted { return [] }
+        keys.withUnsafeMutableBufferPointer { k in
+            k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+        }
+        var perm = ContiguousArray<Int32>()
+        perm.reserveCapacity(n)
+        for key in keys { perm.append(Int32(truncatingIfNeeded: key.lo & ((1 << 27) - 1))) }
+        return perm
+    }
+
+    /// The general path of `sortPermutation` (any row count and time span).
+    func keyedSortPermutation() -> ContiguousArray<Int32>? {
         struct Key: Comparable {
             var user: Int64, time: Int64, row: Int32, valid: Bool
             static func < (a: Key, b: Key) -> Bool {
