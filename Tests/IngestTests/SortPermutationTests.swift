@@ -28,7 +28,8 @@ final class SortPermutationTests: XCTestCase {
         var rng = SeededRandom(seed: 11)
         for (rows, users, nullEvery, span, ordered) in [(2000, 40 as UInt64, 7 as UInt64, 1000 as UInt64, false),
                                                          (5000, 3, 0, 10, false), (3000, 100, 0, 0, true),
-                                                         (1, 1, 0, 1, true), (4000, 1 << 40, 3, 86_400_000_000, false)] {
+                                                         (1, 1, 0, 1, true), (4000, 1 << 40, 3, 86_400_000_000, false),
+                                                         (6000, 1 << 62, 5, 0, true), (3000, 7, 2, 0, true)] {
             let b = buffer(rows: rows, users: users, nullEvery: nullEvery, span: max(span, 1), ordered: ordered, rng: &rng)
             let packed = b.packedSortPermutation()
             XCTAssertNotNil(packed)

@@ -106,12 +106,12 @@ struct EventBuffer {
     /// the packing (≥ 2^27 rows, a time span ≥ 2^37 µs, user_id == Int64.max), an empty
     /// permutation when the rows are already sorted.
     func packedSortPermutation() -> ContiguousArray<Int32>? {
-        struct Key { var hi: UInt64; var lo: UInt64 }
         let n = count
         guard n > 0, n < (1 << 27), maxTime >= minTime, UInt64(bitPattern: maxTime &- minTime) < (1 << 37) else { return nil }
-        var keys = ContiguousArray<Key>()
+        var keys = ContiguousArray<PackedSortKey>()
         keys.reserveCapacity(n)
         var sorted = true
+        var timeOrdered = true
         let base = minTime
         let ok = time.withUnsafeBufferPointer { t in
             userId.values.withUnsafeBufferPointer { u in
@@ -124,17 +124,25 @@ struct EventBuffer {
                         hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
                     }
                     let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
-                    if i > 0, hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                    if i > 0 {
+                        if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                        if lo < prevLo { timeOrdered = false }
+                    }
                     prevHi = hi; prevLo = lo
-                    keys.append(Key(hi: hi, lo: lo))
+                    keys.append(PackedSortKey(hi: hi, lo: lo))
                 }
                 return true
             }
         }
         guard ok else { return nil }
         if sorted { return [] }
-        keys.withUnsafeMutableBufferPointer { k in
-            k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+        if timeOrdered {
+            // lo already increases in input order: a stable sort on hi alone orders (hi, lo).
+            PackedSortKey.radixSortByHi(&keys)
+        } else {
+            keys.withUnsafeMutableBufferPointer { k in
+                k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+            }
         }
         var perm = ContiguousArray<Int32>()
         perm.reserveCapacity(n)
@@ -200,6 +208,55 @@ struct EventBuffer {
             .dictionary(brand.gathered(perm)), .double(gather(price.column, perm)), .int64(gather(userId.column, perm)),
             .fixedBytes(sess.fixedBytes), .string(raw),
         ])
+    }
+}
+
+/// A row's sort key packed into two words (see `EventBuffer.packedSortPermutation`).
+struct PackedSortKey {
+    var hi: UInt64
+    var lo: UInt64
+
+    /// Stable LSD radix sort on `hi` (8-bit digits; digits equal in every key are skipped).
+    /// Memory: one scratch copy of the keys.
+    static func radixSortByHi(_ keys: inout ContiguousArray<PackedSortKey>) {
+        let n = keys.count
+        guard n > 1 else { return }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        var scratch = ContiguousArray<PackedSortKey>(repeating: PackedSortKey(hi: 0, lo: 0), count: n)
+        counts.withUnsafeMutableBufferPointer { c in
+            keys.withUnsafeBufferPointer { k in
+                for key in k {
+                    var h = key.hi
+                    for d in 0..<8 {
+                        c[d &* 256 &+ Int(h & 255)] &+= 1
+                        h >>= 8
+                    }
+                }
+            }
+            let first = keys[0].hi
+            for d in 0..<8 {
+                let digit = Int((first >> UInt64(d * 8)) & 255)
+                if c[d * 256 + digit] == n { continue }
+                // Exclusive prefix sums → the start of each bucket.
+                var sum = 0
+                for v in 0..<256 {
+                    let x = c[d * 256 + v]
+                    c[d * 256 + v] = sum
+                    sum += x
+                }
+                let shift = UInt64(d * 8)
+                keys.withUnsafeBufferPointer { src in
+                    scratch.withUnsafeMutableBufferPointer { dst in
+                        for key in src {
+                            let slot = d &* 256 &+ Int((key.hi >> shift) & 255)
+                            dst[c[slot]] = key
+                            c[slot] &+= 1
+                        }
+                    }
+                }
+                swap(&keys, &scratch)
+            }
+        }
     }
 }
 
