@@ -168,15 +168,15 @@ struct EventCSVParser {
         let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
         if isUUID {
             buffers[bi].session.append(uuid)
-            buffers[bi].sessionRaw.appendNull()
         } else {
+            let rowInBuffer = buffers[bi].session.values.count
             buffers[bi].session.appendNull(UUIDWords(a: 0, b: 0))
             if s.isEmpty {
-                buffers[bi].sessionRaw.appendNull()
+                // NULL: nothing kept.
             } else if ascii || UTF8Check.isValid(s) {
-                buffers[bi].sessionRaw.appendBytes(s)
+                buffers[bi].sessionRaw.append(row: rowInBuffer, s)
             } else {
-                buffers[bi].sessionRaw.appendBytes(UTF8Check.repair(s))
+                buffers[bi].sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
                 reasons |= RejectReason.invalidUTF8.bit
             }
         }

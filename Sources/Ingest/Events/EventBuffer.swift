@@ -1,30 +1,46 @@
 import Columnar
 
+/// The rows that are NULL in a column being built, turned into its validity bitmap once at
+/// the end: appending a valid value costs nothing here (no per-value bitmap append).
+/// Memory: 4 bytes per NULL.
+struct NullPositions {
+    var rows = ContiguousArray<Int32>()
+
+    /// The validity bitmap of `count` rows, nil when no row is NULL.
+    func bitmap(count: Int) -> Bitmap? {
+        guard !rows.isEmpty else { return nil }
+        var b = Bitmap(count: count, value: true)
+        for r in rows { b[Int(r)] = false }
+        return b
+    }
+}
+
 /// A dictionary-encoded string column being built.
 struct DictionaryBuilder {
     var codes: ContiguousArray<UInt32> = []
-    var validity: Bitmap?
+    var nulls = NullPositions()
     var interner = StringInterner()
 
     mutating func append(_ b: UnsafeRawBufferPointer) {
         codes.append(interner.intern(b))
-        validity?.append(true)
     }
 
     mutating func appendNull() {
-        if validity == nil { validity = Bitmap(count: codes.count, value: true) }
+        nulls.rows.append(Int32(truncatingIfNeeded: codes.count))
         codes.append(0)
-        validity!.append(false)
     }
 
-    var byteEstimate: Int { codes.count * 4 + interner.values.bytes.count + interner.count * 12 }
+    var validity: Bitmap? { nulls.bitmap(count: codes.count) }
+
+    var byteEstimate: Int { codes.count * 4 + nulls.rows.count * 4 + interner.values.bytes.count + interner.count * 12 }
 
     func gathered(_ perm: ContiguousArray<Int32>?) -> DictionaryColumn {
-        guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: validity) }
+        let v = validity
+        guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
         var c = ContiguousArray<UInt32>()
         c.reserveCapacity(perm.count)
-        for i in perm { c.append(codes[Int(i)]) }
-        return DictionaryColumn(codes: c, dictionary: interner.values, validity: validity.map { gather($0, perm) })
+        codes.withUnsafeBufferPointer { src in for i in perm { c.append(src[Int(i)]) } }
+        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v.map { gather($0, perm) })
     }
 }
 
@@ -32,20 +48,63 @@ struct DictionaryBuilder {
 /// generic `append` is not inlinable and costs a metadata lookup per value).
 struct NullableBuilder<T: BitwiseCopyable & Sendable> {
     var values = ContiguousArray<T>()
-    var validity: Bitmap?
+    var nulls = NullPositions()
 
     @inline(__always) mutating func append(_ v: T) {
         values.append(v)
-        if validity != nil { validity!.append(true) }
     }
 
     mutating func appendNull(_ placeholder: T) {
-        if validity == nil { validity = Bitmap(count: values.count, value: true) }
+        nulls.rows.append(Int32(truncatingIfNeeded: values.count))
         values.append(placeholder)
-        validity!.append(false)
     }
 
+    var validity: Bitmap? { nulls.bitmap(count: values.count) }
+
     var column: FixedWidthColumn<T> { FixedWidthColumn(values: values, validity: validity) }
+}
+
+/// A string column NULL in almost every row (user_session text that is not a canonical UUID):
+/// only its non-NULL rows are kept, as (row, bytes). Memory: the kept bytes plus 8 per kept row.
+struct SparseStringBuilder {
+    var rows = ContiguousArray<Int32>()
+    var offsets: ContiguousArray<Int32> = [0]
+    var bytes = ContiguousArray<UInt8>()
+
+    mutating func append(row: Int, _ b: UnsafeRawBufferPointer) {
+        rows.append(Int32(truncatingIfNeeded: row))
+        bytes.append(contentsOf: b)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    mutating func append(row: Int, _ b: [UInt8]) {
+        b.withUnsafeBytes { append(row: row, $0) }
+    }
+
+    var byteEstimate: Int { bytes.count + rows.count * 8 }
+
+    /// The dense column of `count` rows, in `perm` order when given.
+    func column(count: Int, perm: ContiguousArray<Int32>?) -> StringColumn {
+        if rows.isEmpty {
+            return StringColumn(offsets: ContiguousArray(repeating: 0, count: count + 1), bytes: [],
+                                validity: Bitmap(count: count, value: false))
+        }
+        var slot = ContiguousArray<Int32>(repeating: -1, count: count)
+        for (k, r) in rows.enumerated() { slot[Int(r)] = Int32(k) }
+        var out = StringColumn()
+        out.reserveCapacity(rows: count, bytes: bytes.count)
+        bytes.withUnsafeBytes { raw in
+            for j in 0..<count {
+                let k = Int(slot[perm.map { Int($0[j]) } ?? j])
+                if k < 0 {
+                    out.appendNull()
+                } else {
+                    out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[Int(offsets[k])..<Int(offsets[k + 1])]))
+                }
+            }
+        }
+        return out
+    }
 }
 
 func gather(_ v: Bitmap, _ perm: ContiguousArray<Int32>) -> Bitmap {
@@ -79,7 +138,7 @@ struct EventBuffer {
     var userId = NullableBuilder<Int64>()
     /// The 16 UUID bytes in memory order (two words, no per-byte work).
     var session = NullableBuilder<UUIDWords>()
-    var sessionRaw = StringColumn()
+    var sessionRaw = SparseStringBuilder()
     /// `rowsRead` of the parser when this day last received a row.
     var lastRow = 0
     var minTime = Int64.max
@@ -91,7 +150,7 @@ struct EventBuffer {
 
     var byteEstimate: Int {
         time.count * 58 + eventType.byteEstimate + categoryCode.byteEstimate + brand.byteEstimate
-            + sessionRaw.bytes.count + sessionRaw.offsets.count * 4
+            + sessionRaw.byteEstimate
     }
 
     /// The permutation that sorts rows by (user_id NULLs first, event_time, input order), or
@@ -113,11 +172,12 @@ struct EventBuffer {
         var sorted = true
         var timeOrdered = true
         let base = minTime
+        let validity = userId.validity
         let ok = time.withUnsafeBufferPointer { t in
             userId.values.withUnsafeBufferPointer { u in
                 var prevHi: UInt64 = 0, prevLo: UInt64 = 0
                 for i in 0..<n {
-                    let valid = userId.validity?[i] ?? true
+                    let valid = validity?[i] ?? true
                     var hi: UInt64 = 0
                     if valid {
                         if u[i] == .max { return false }
@@ -184,29 +244,21 @@ struct EventBuffer {
     func sortedBatch() throws(ColumnarError) -> RecordBatch {
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
-        var sess = session
-        var raw = sessionRaw
+        var words = session.values
         if let perm {
-            var words = ContiguousArray<UUIDWords>()
-            words.reserveCapacity(perm.count)
-            session.values.withUnsafeBufferPointer { src in for i in perm { words.append(src[Int(i)]) } }
-            sess = NullableBuilder(values: words, validity: session.validity.map { gather($0, perm) })
-            var r = StringColumn()
-            r.reserveCapacity(rows: perm.count, bytes: sessionRaw.bytes.count)
-            for i in perm {
-                if sessionRaw.isValid(Int(i)) {
-                    sessionRaw.bytes.withUnsafeBytes { r.appendBytes(UnsafeRawBufferPointer(rebasing: $0[sessionRaw.range(Int(i))])) }
-                } else {
-                    r.appendNull()
-                }
-            }
-            raw = r
+            var w = ContiguousArray<UUIDWords>()
+            w.reserveCapacity(perm.count)
+            session.values.withUnsafeBufferPointer { src in for i in perm { w.append(src[Int(i)]) } }
+            words = w
         }
+        let sessionValidity = session.validity.map { v in perm.map { gather(v, $0) } ?? v }
+        let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
+        let raw = sessionRaw.column(count: count, perm: perm)
         return try RecordBatch(schema: EventsDataset.schema, columns: [
             .int64(t), .dictionary(eventType.gathered(perm)), .int64(gather(productId.column, perm)),
             .int64(gather(categoryId.column, perm)), .dictionary(categoryCode.gathered(perm)),
             .dictionary(brand.gathered(perm)), .double(gather(price.column, perm)), .int64(gather(userId.column, perm)),
-            .fixedBytes(sess.fixedBytes), .string(raw),
+            .fixedBytes(sess), .string(raw),
         ])
     }
 }
@@ -267,8 +319,8 @@ struct UUIDWords: BitwiseCopyable, Sendable {
 }
 
 extension NullableBuilder where T == UUIDWords {
-    /// The values as a 16-byte FIXED_LEN_BYTE_ARRAY column (one bulk copy).
-    var fixedBytes: FixedBytesColumn {
+    /// `values` as a 16-byte FIXED_LEN_BYTE_ARRAY column (one bulk copy).
+    static func fixedBytes(_ values: ContiguousArray<UUIDWords>, validity: Bitmap?) -> FixedBytesColumn {
         let n = values.count * 16
         let bytes = ContiguousArray<UInt8>(unsafeUninitializedCapacity: n) { buf, initialized in
             values.withUnsafeBytes { src in
