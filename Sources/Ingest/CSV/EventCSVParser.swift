@@ -22,6 +22,11 @@ struct EventCSVParser {
     private var lastDay: Int64 = .min
     private var lastIndex = -1
     private var entries = ContiguousArray<UInt32>()
+    /// Rows of the largest day flushed as cold (a finished day of time-ordered input): the
+    /// capacity a new day buffer reserves, as the next day is likely about as large.
+    private var rowsHint = 0
+    /// Reservation cap: a new buffer never reserves more than twice this.
+    private let fullDayRowsBound = 1 << 20
     private var scratch: [UInt8] = []
     // Field positions of the required columns.
     private let iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession: Int
@@ -139,7 +144,7 @@ struct EventCSVParser {
             bi = k; lastDay = day; lastIndex = k
         } else {
             bi = buffers.count
-            buffers.append(EventBuffer(day: day))
+            buffers.append(EventBuffer(day: day, reservingRows: min(rowsHint, 2 * fullDayRowsBound)))
             dayIndex[day] = bi; lastDay = day; lastIndex = bi
         }
         buffers[bi].time.append(t.micros)
@@ -225,6 +230,7 @@ struct EventCSVParser {
         }
         guard best >= 0 else { return nil }
         let out = buffers.remove(at: best)
+        rowsHint = max(rowsHint, out.count + out.count / 8)
         rebuildIndex()
         bufferedRows -= out.count
         return out

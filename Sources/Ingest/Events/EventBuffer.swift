@@ -146,6 +146,22 @@ struct EventBuffer {
 
     init(day: Int64) { self.day = day }
 
+    /// A buffer with room for `rows` rows in every fixed-width column (no regrowth copies
+    /// while it fills up to that).
+    init(day: Int64, reservingRows rows: Int) {
+        self.day = day
+        guard rows > 0 else { return }
+        time.reserveCapacity(rows)
+        eventType.codes.reserveCapacity(rows)
+        productId.values.reserveCapacity(rows)
+        categoryId.values.reserveCapacity(rows)
+        categoryCode.codes.reserveCapacity(rows)
+        brand.codes.reserveCapacity(rows)
+        price.values.reserveCapacity(rows)
+        userId.values.reserveCapacity(rows)
+        session.values.reserveCapacity(rows)
+    }
+
     var count: Int { time.count }
 
     var byteEstimate: Int {
