@@ -77,8 +77,13 @@ struct EventCSVParser {
         var fieldStart = 0
         var nFields = 0
         // Start/end of each field of the current row (fields beyond the header are not kept).
-        var starts = [Int](repeating: 0, count: fieldCount + 1)
-        var ends = [Int](repeating: 0, count: fieldCount + 1)
+        // Scratch for the field bounds, freed on return (a local array would be checked for
+        // uniqueness on every store).
+        let bounds = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * (fieldCount + 1))
+        bounds.initialize(repeating: 0)
+        defer { bounds.deallocate() }
+        let starts = UnsafeMutableBufferPointer(rebasing: bounds[0..<(fieldCount + 1)])
+        let ends = UnsafeMutableBufferPointer(rebasing: bounds[(fieldCount + 1)...])
         var quoted = false
         for e in entries {
             let pos = Int(e & ~CSVScanner.newlineFlag)
@@ -123,7 +128,8 @@ struct EventCSVParser {
         CSVField.content(b, s, e, &scratch)
     }
 
-    private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: [Int], _ ends: [Int], ascii: Bool,
+    private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: UnsafeMutableBufferPointer<Int>,
+                              _ ends: UnsafeMutableBufferPointer<Int>, ascii: Bool,
                               line: Int, raw: UnsafeRawBufferPointer) throws(ColumnarError) {
         var reasons: UInt32 = 0
         let timeText = field(b, starts[iTime], ends[iTime])
