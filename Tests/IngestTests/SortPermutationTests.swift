@@ -59,4 +59,18 @@ final class SortPermutationTests: XCTestCase {
         XCTAssertNil(wide.packedSortPermutation())
         XCTAssertEqual(wide.sortPermutation(), [1, 0])
     }
+
+    func testGatherThroughInversePermutationMatchesBitGather() {
+        var rng = SeededRandom(seed: 21)
+        let b = buffer(rows: 3000, users: 50, nullEvery: 4, span: 5000, ordered: false, rng: &rng)
+        guard let perm = b.sortPermutation() else { return XCTFail("expected an unsorted buffer") }
+        var inverse = ContiguousArray<Int32>(repeating: 0, count: perm.count)
+        for (j, i) in perm.enumerated() { inverse[Int(i)] = Int32(j) }
+        let viaInverse = b.userId.gathered(perm, inverse)
+        let viaBits = gather(b.userId.column, perm)
+        XCTAssertEqual(viaInverse.values, viaBits.values)
+        XCTAssertNotNil(viaBits.validity)
+        XCTAssertEqual(viaInverse.validity, viaBits.validity)
+        XCTAssertEqual(b.userId.gathered(nil, nil).validity, b.userId.validity)
+    }
 }

@@ -7,10 +7,16 @@ struct NullPositions {
     var rows = ContiguousArray<Int32>()
 
     /// The validity bitmap of `count` rows, nil when no row is NULL.
-    func bitmap(count: Int) -> Bitmap? {
+    /// With `inverse` (row → its position in the sorted order), the bitmap of the sorted rows:
+    /// O(NULLs) after the one shared inverse, no per-row bit gather.
+    func bitmap(count: Int, inverse: ContiguousArray<Int32>? = nil) -> Bitmap? {
         guard !rows.isEmpty else { return nil }
         var b = Bitmap(count: count, value: true)
-        for r in rows { b[Int(r)] = false }
+        if let inverse {
+            for r in rows { b[Int(inverse[Int(r)])] = false }
+        } else {
+            for r in rows { b[Int(r)] = false }
+        }
         return b
     }
 }
@@ -34,13 +40,14 @@ struct DictionaryBuilder {
 
     var byteEstimate: Int { codes.count * 4 + nulls.rows.count * 4 + interner.values.bytes.count + interner.count * 12 }
 
-    func gathered(_ perm: ContiguousArray<Int32>?) -> DictionaryColumn {
-        let v = validity
+    /// The column in `perm` order (`inverse`: its inverse permutation).
+    func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> DictionaryColumn {
+        let v = nulls.bitmap(count: codes.count, inverse: inverse)
         guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
         var c = ContiguousArray<UInt32>()
         c.reserveCapacity(perm.count)
         codes.withUnsafeBufferPointer { src in for i in perm { c.append(src[Int(i)]) } }
-        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v.map { gather($0, perm) })
+        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v)
     }
 }
 
@@ -62,6 +69,16 @@ struct NullableBuilder<T: BitwiseCopyable & Sendable> {
     var validity: Bitmap? { nulls.bitmap(count: values.count) }
 
     var column: FixedWidthColumn<T> { FixedWidthColumn(values: values, validity: validity) }
+
+    /// The column in `perm` order (`inverse`: its inverse permutation).
+    func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
+        let v = nulls.bitmap(count: values.count, inverse: inverse)
+        guard let perm else { return FixedWidthColumn(values: values, validity: v) }
+        var out = ContiguousArray<T>()
+        out.reserveCapacity(perm.count)
+        values.withUnsafeBufferPointer { src in for i in perm { out.append(src[Int(i)]) } }
+        return FixedWidthColumn(values: out, validity: v)
+    }
 }
 
 /// A string column NULL in almost every row (user_session text that is not a canonical UUID):
@@ -260,6 +277,12 @@ struct EventBuffer {
     func sortedBatch() throws(ColumnarError) -> RecordBatch {
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
+        var inverse: ContiguousArray<Int32>?
+        if let perm {
+            var inv = ContiguousArray<Int32>(repeating: 0, count: perm.count)
+            for (j, i) in perm.enumerated() { inv[Int(i)] = Int32(truncatingIfNeeded: j) }
+            inverse = inv
+        }
         var words = session.values
         if let perm {
             var w = ContiguousArray<UUIDWords>()
@@ -267,13 +290,14 @@ struct EventBuffer {
             session.values.withUnsafeBufferPointer { src in for i in perm { w.append(src[Int(i)]) } }
             words = w
         }
-        let sessionValidity = session.validity.map { v in perm.map { gather(v, $0) } ?? v }
+        let sessionValidity = session.nulls.bitmap(count: count, inverse: inverse)
         let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
         let raw = sessionRaw.column(count: count, perm: perm)
         return try RecordBatch(schema: EventsDataset.schema, columns: [
-            .int64(t), .dictionary(eventType.gathered(perm)), .int64(gather(productId.column, perm)),
-            .int64(gather(categoryId.column, perm)), .dictionary(categoryCode.gathered(perm)),
-            .dictionary(brand.gathered(perm)), .double(gather(price.column, perm)), .int64(gather(userId.column, perm)),
+            .int64(t), .dictionary(eventType.gathered(perm, inverse)), .int64(productId.gathered(perm, inverse)),
+            .int64(categoryId.gathered(perm, inverse)), .dictionary(categoryCode.gathered(perm, inverse)),
+            .dictionary(brand.gathered(perm, inverse)), .double(price.gathered(perm, inverse)),
+            .int64(userId.gathered(perm, inverse)),
             .fixedBytes(sess), .string(raw),
         ])
     }
