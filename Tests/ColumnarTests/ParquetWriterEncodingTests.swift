@@ -139,6 +139,68 @@ final class ParquetWriterEncodingTests: XCTestCase {
         }
     }
 
+    func testReusedZstdContextMatchesOneShotFramesAcrossPages() throws {
+        var rng = SeededRandom(seed: 24)
+        var compressor = PageCompressor(codec: .zstd, level: 3)
+        for size in [0, 1, 100, 70_000, 5, 300_000, 17] {
+            let page = (0..<size).map { _ in UInt8(truncatingIfNeeded: rng.next() % 7) }
+            let length = try page.withUnsafeBytes { try compressor.compress($0) }
+            let frame = Array(compressor.output[0..<(length ?? -1)])
+            XCTAssertEqual(frame, try Zstd.compress(page, level: 3), "size \(size)")
+            XCTAssertEqual(try Zstd.decompress(frame, expectedSize: size), page)
+        }
+        var none = PageCompressor(codec: .uncompressed, level: 0)
+        XCTAssertNil(try [UInt8](repeating: 1, count: 10).withUnsafeBytes { try none.compress($0) })
+    }
+
+    func testDictionaryHashAndEqualityMatchScalarTwins() {
+        var rng = SeededRandom(seed: 21)
+        for _ in 0..<3000 {
+            let n = Int(rng.next() % 40)
+            let a = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 100) }
+            var b = a
+            if n > 0 && rng.next() % 2 == 0 { b[Int(rng.next() % UInt64(n))] ^= 1 }
+            if rng.next() % 8 == 0 { b.append(0) }
+            a.withUnsafeBytes { pa in
+                XCTAssertEqual(DictionaryBuilder.hash(pa), DictionaryBuilder.hashScalar(a))
+                b.withUnsafeBytes { pb in
+                    XCTAssertEqual(DictionaryBuilder.equal(pa, pb), DictionaryBuilder.equalScalar(a, b), "\(a) \(b)")
+                }
+            }
+        }
+        // Distinct short values should not collide wholesale (sanity of the mixing).
+        let hashes = Set((0..<10_000).map { i in Array(String(i).utf8).withUnsafeBytes { DictionaryBuilder.hash($0) } })
+        XCTAssertGreaterThan(hashes.count, 9_990)
+    }
+
+    func testPrefixKeyMatchesScalarTwinAndByteOrder() {
+        var rng = SeededRandom(seed: 22)
+        for _ in 0..<2000 {
+            let a = (0..<Int(rng.next() % 12)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 120) }
+            let b = (0..<Int(rng.next() % 12)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 120) }
+            let ka = a.withUnsafeBytes { StatisticsAccumulator.prefixKey($0) }
+            let kb = b.withUnsafeBytes { StatisticsAccumulator.prefixKey($0) }
+            XCTAssertEqual(ka, StatisticsAccumulator.prefixKeyScalar(a))
+            if ka < kb { XCTAssertTrue(a.lexicographicallyPrecedes(b), "\(a) \(b)") }
+            if ka > kb { XCTAssertTrue(b.lexicographicallyPrecedes(a), "\(a) \(b)") }
+        }
+    }
+
+    func testByteStatisticsMatchSortedMinMax() {
+        var rng = SeededRandom(seed: 23)
+        for _ in 0..<50 {
+            let values = (0..<Int(1 + rng.next() % 200)).map { _ in
+                (0..<Int(rng.next() % 14)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 * 70) }
+            }
+            var acc = StatisticsAccumulator()
+            for v in values { v.withUnsafeBytes { acc.updateBytes($0) } }
+            let sorted = values.sorted { $0.lexicographicallyPrecedes($1) }
+            let s = acc.statistics(for: .binary)
+            XCTAssertEqual(s.minValue, sorted.first)
+            XCTAssertEqual(s.maxValue, sorted.last)
+        }
+    }
+
     func testDictionaryBuilderFindsInsertsAndRespectsTheLimit() {
         var d = DictionaryBuilder()
         var rng = SeededRandom(seed: 9)

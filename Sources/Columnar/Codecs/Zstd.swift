@@ -25,6 +25,43 @@ public enum Zstd {
         return out
     }
 
+    /// A reusable compression context: `compress(_:into:)` writes one frame into a caller-kept
+    /// buffer, so a writer compressing page after page allocates neither a context nor an output
+    /// array per page. The output bytes are identical to `Zstd.compress(_:level:)`.
+    ///
+    /// Memory: the zstd context (sized by the level and the largest input seen) plus the
+    /// caller's buffer. Owned by one thread at a time; not `Sendable`.
+    public final class Compressor {
+        public let level: Int32
+        private let context: OpaquePointer
+
+        /// Throws `.codec` when libzstd cannot allocate a context.
+        public init(level: Int32 = Zstd.defaultLevel) throws(ColumnarError) {
+            guard let cctx = ZSTD_createCCtx() else {
+                throw .codec(codec: "ZSTD", reason: "cannot allocate a compression context")
+            }
+            self.level = level
+            context = cctx
+        }
+
+        deinit { ZSTD_freeCCtx(context) }
+
+        /// Writes one zstd frame of `input` to the front of `output` and returns its length.
+        /// `output` is grown (zero-filled) to `ZSTD_compressBound(input.count)` bytes when shorter
+        /// and never shrunk, so a kept buffer stops allocating once it fits the largest page.
+        public func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ColumnarError) -> Int {
+            let bound = ZSTD_compressBound(input.count)
+            if output.count < bound { output.append(contentsOf: repeatElement(0, count: bound - output.count)) }
+            let written = output.withUnsafeMutableBytes { out in
+                ZSTD_compressCCtx(context, out.baseAddress, out.count, input.baseAddress, input.count, level)
+            }
+            if ZSTD_isError(written) != 0 {
+                throw .codec(codec: "ZSTD", reason: "compression failed: \(String(cString: ZSTD_getErrorName(written)))")
+            }
+            return written
+        }
+    }
+
     public static func compress(_ input: [UInt8], level: Int32 = defaultLevel) throws(ColumnarError) -> [UInt8] {
         do {
             return try input.withUnsafeBytes { raw in try compress(raw, level: level) }

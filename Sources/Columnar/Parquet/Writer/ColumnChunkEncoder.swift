@@ -35,7 +35,7 @@ struct ColumnChunkEncoder {
     private let dictionaryMaxBytes: Int
     private let deltaIntegers: Bool
     private let pageCRC: Bool
-    private let compressor: PageCompressor
+    private var compressor: PageCompressor
 
     private enum Mode { case dictionary, plain }
     private var mode: Mode = .plain
@@ -48,6 +48,7 @@ struct ColumnChunkEncoder {
     private var values = ByteSink()      // PLAIN values
     private var body = ByteSink()
     private var scratch = ByteSink()
+    private var headerBytes = ByteSink(capacity: 64)
     private var pageRows = 0
     private var pageNonNull = 0
 
@@ -391,33 +392,52 @@ struct ColumnChunkEncoder {
             throw .invalidArgument("column '\(field.name)': a page body of \(body.count) bytes exceeds 2 GiB")
         }
         var header = header
+        let bodyBytes = body.bytes   // shares the storage, no copy
         var failure: ColumnarError?
-        let compressed: [UInt8]? = body.bytes.withUnsafeBytes { raw in
+        let compressedLength: Int? = bodyBytes.withUnsafeBytes { raw in
             do throws(ColumnarError) { return try compressor.compress(raw) } catch {
                 failure = error
                 return nil
             }
         }
         if let failure { throw failure }
-        let stored = compressed ?? body.bytes
-        guard stored.count <= Int(Int32.max) else {
+        let storedLength = compressedLength ?? body.count
+        guard storedLength <= Int(Int32.max) else {
             throw .invalidArgument("column '\(field.name)': a compressed page exceeds 2 GiB")
         }
         header.uncompressedPageSize = Int32(body.count)
-        header.compressedPageSize = Int32(stored.count)
-        if pageCRC { header.crc = stored.withUnsafeBytes { CRC32.parquetValue($0) } }
-        var headerBytes = ByteSink(capacity: 64)
-        header.serialize(into: &headerBytes)
-        let headerSize = headerBytes.count
-        if dictionary {
-            dictionaryPage.append(contentsOf: headerBytes.bytes)
-            dictionaryPage.append(contentsOf: stored)
+        header.compressedPageSize = Int32(storedLength)
+        headerBytes.removeAll()
+        let headerSize: Int
+        if compressedLength != nil {
+            compressor.output.withUnsafeBytes { raw in
+                let stored = UnsafeRawBufferPointer(rebasing: raw[0..<storedLength])
+                if pageCRC { header.crc = CRC32.parquetValue(stored) }
+                header.serialize(into: &headerBytes)
+                if dictionary {
+                    dictionaryPage.append(contentsOf: headerBytes.bytes)
+                    dictionaryPage.append(stored)
+                } else {
+                    pages.append(contentsOf: headerBytes.bytes)
+                    pages.append(stored)
+                }
+            }
         } else {
-            pages.append(contentsOf: headerBytes.bytes)
-            pages.append(contentsOf: stored)
+            bodyBytes.withUnsafeBytes { stored in
+                if pageCRC { header.crc = CRC32.parquetValue(stored) }
+                header.serialize(into: &headerBytes)
+                if dictionary {
+                    dictionaryPage.append(contentsOf: headerBytes.bytes)
+                    dictionaryPage.append(stored)
+                } else {
+                    pages.append(contentsOf: headerBytes.bytes)
+                    pages.append(stored)
+                }
+            }
         }
+        headerSize = headerBytes.count
+        totalCompressed &+= Int64(headerSize + storedLength)
         totalUncompressed &+= Int64(headerSize + body.count)
-        totalCompressed &+= Int64(headerSize + stored.count)
     }
 
     // MARK: finishing

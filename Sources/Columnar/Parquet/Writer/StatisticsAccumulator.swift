@@ -22,6 +22,9 @@ struct StatisticsAccumulator {
     private var hasBytes = false
     private var minBytes: [UInt8] = []
     private var maxBytes: [UInt8] = []
+    /// `prefixKey` of `minBytes` / `maxBytes`: most values are decided by one integer compare.
+    private var minKey: UInt64 = 0
+    private var maxKey: UInt64 = 0
 
     mutating func reset() {
         let keepMin = minBytes, keepMax = maxBytes
@@ -95,26 +98,55 @@ struct StatisticsAccumulator {
         }
     }
 
-    /// Folds one byte string into the min/max.
+    /// Folds one byte string into the min/max. A value whose 8-byte prefix key is strictly
+    /// above the minimum's (below the maximum's) cannot be a new minimum (maximum), so only the
+    /// rest are compared in full.
     @inline(__always)
     mutating func updateBytes(_ value: UnsafeRawBufferPointer) {
         if !hasBytes {
             hasBytes = true
             minBytes.append(contentsOf: value)
             maxBytes.append(contentsOf: value)
+            minKey = Self.prefixKey(value)
+            maxKey = minKey
             return
         }
-        let belowMin = minBytes.withUnsafeBytes { ByteOrder.compare(value, $0) < 0 }
-        if belowMin {
-            minBytes.removeAll(keepingCapacity: true)
-            minBytes.append(contentsOf: value)
-            return
+        let key = Self.prefixKey(value)
+        if key <= minKey {
+            let belowMin = minBytes.withUnsafeBytes { ByteOrder.compare(value, $0) < 0 }
+            if belowMin {
+                minBytes.removeAll(keepingCapacity: true)
+                minBytes.append(contentsOf: value)
+                minKey = key
+                return
+            }
         }
-        let aboveMax = maxBytes.withUnsafeBytes { ByteOrder.compare(value, $0) > 0 }
-        if aboveMax {
-            maxBytes.removeAll(keepingCapacity: true)
-            maxBytes.append(contentsOf: value)
+        if key >= maxKey {
+            let aboveMax = maxBytes.withUnsafeBytes { ByteOrder.compare(value, $0) > 0 }
+            if aboveMax {
+                maxBytes.removeAll(keepingCapacity: true)
+                maxBytes.append(contentsOf: value)
+                maxKey = key
+            }
         }
+    }
+
+    /// The first 8 bytes of `value` as a big-endian integer, zero-padded: comparing keys agrees
+    /// with unsigned byte order whenever the keys differ (`prefixKeyScalar` is the twin).
+    @inline(__always)
+    static func prefixKey(_ value: UnsafeRawBufferPointer) -> UInt64 {
+        guard let p = value.baseAddress else { return 0 }
+        if value.count >= 8 { return UInt64(bigEndian: p.loadUnaligned(as: UInt64.self)) }
+        var key: UInt64 = 0
+        for i in 0..<value.count { key |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(56 &- 8 &* i) }
+        return key
+    }
+
+    /// Byte-wise twin of `prefixKey` (tests).
+    static func prefixKeyScalar(_ value: [UInt8]) -> UInt64 {
+        var key: UInt64 = 0
+        for (i, b) in value.prefix(8).enumerated() { key |= UInt64(b) << UInt64(56 - 8 * i) }
+        return key
     }
 
     /// The Thrift `Statistics` for a chunk of `type`.
