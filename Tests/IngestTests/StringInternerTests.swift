@@ -24,4 +24,27 @@ final class StringInternerTests: XCTestCase {
         XCTAssertEqual(interner.count, reference.count)
         for (s, code) in reference { XCTAssertEqual(interner.values[Int(code)], s) }
     }
+
+    func testShortValuesAndRunsOfRepeats() {
+        var interner = StringInterner()
+        var reference: [String: UInt32] = [:]
+        var rng = SeededRandom(seed: 4)
+        var previous = "view"
+        for _ in 0..<40_000 {
+            let r = rng.next()
+            // Runs of the previous value, and short values of every length 1...9 sharing prefixes.
+            let s = r % 3 == 0 ? previous : String(String(r >> 8, radix: 36).prefix(Int(r % 9) + 1))
+            previous = s
+            var copy = s
+            let code = copy.withUTF8 { interner.intern(UnsafeRawBufferPointer($0)) }
+            if let known = reference[s] {
+                XCTAssertEqual(code, known, s)
+            } else {
+                XCTAssertEqual(Int(code), reference.count, s)
+                reference[s] = code
+            }
+        }
+        XCTAssertEqual(interner.count, reference.count)
+        for (s, code) in reference { XCTAssertEqual(interner.values[Int(code)], s) }
+    }
 }

@@ -22,6 +22,11 @@ struct EventCSVParser {
     private var lastDay: Int64 = .min
     private var lastIndex = -1
     private var entries = ContiguousArray<UInt32>()
+    /// Rows of the largest day flushed as cold (a finished day of time-ordered input): the
+    /// capacity a new day buffer reserves, as the next day is likely about as large.
+    private var rowsHint = 0
+    /// Reservation cap: a new buffer never reserves more than twice this.
+    private let fullDayRowsBound = 1 << 20
     private var scratch: [UInt8] = []
     // Field positions of the required columns.
     private let iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession: Int
@@ -72,8 +77,13 @@ struct EventCSVParser {
         var fieldStart = 0
         var nFields = 0
         // Start/end of each field of the current row (fields beyond the header are not kept).
-        var starts = [Int](repeating: 0, count: fieldCount + 1)
-        var ends = [Int](repeating: 0, count: fieldCount + 1)
+        // Scratch for the field bounds, freed on return (a local array would be checked for
+        // uniqueness on every store).
+        let bounds = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * (fieldCount + 1))
+        bounds.initialize(repeating: 0)
+        defer { bounds.deallocate() }
+        let starts = UnsafeMutableBufferPointer(rebasing: bounds[0..<(fieldCount + 1)])
+        let ends = UnsafeMutableBufferPointer(rebasing: bounds[(fieldCount + 1)...])
         var quoted = false
         for e in entries {
             let pos = Int(e & ~CSVScanner.newlineFlag)
@@ -118,7 +128,8 @@ struct EventCSVParser {
         CSVField.content(b, s, e, &scratch)
     }
 
-    private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: [Int], _ ends: [Int], ascii: Bool,
+    private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: UnsafeMutableBufferPointer<Int>,
+                              _ ends: UnsafeMutableBufferPointer<Int>, ascii: Bool,
                               line: Int, raw: UnsafeRawBufferPointer) throws(ColumnarError) {
         var reasons: UInt32 = 0
         let timeText = field(b, starts[iTime], ends[iTime])
@@ -139,7 +150,7 @@ struct EventCSVParser {
             bi = k; lastDay = day; lastIndex = k
         } else {
             bi = buffers.count
-            buffers.append(EventBuffer(day: day))
+            buffers.append(EventBuffer(day: day, reservingRows: min(rowsHint, 2 * fullDayRowsBound)))
             dayIndex[day] = bi; lastDay = day; lastIndex = bi
         }
         buffers[bi].time.append(t.micros)
@@ -168,15 +179,15 @@ struct EventCSVParser {
         let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
         if isUUID {
             buffers[bi].session.append(uuid)
-            buffers[bi].sessionRaw.appendNull()
         } else {
+            let rowInBuffer = buffers[bi].session.values.count
             buffers[bi].session.appendNull(UUIDWords(a: 0, b: 0))
             if s.isEmpty {
-                buffers[bi].sessionRaw.appendNull()
+                // NULL: nothing kept.
             } else if ascii || UTF8Check.isValid(s) {
-                buffers[bi].sessionRaw.appendBytes(s)
+                buffers[bi].sessionRaw.append(row: rowInBuffer, s)
             } else {
-                buffers[bi].sessionRaw.appendBytes(UTF8Check.repair(s))
+                buffers[bi].sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
                 reasons |= RejectReason.invalidUTF8.bit
             }
         }
@@ -211,6 +222,21 @@ struct EventCSVParser {
         let pool = cold.isEmpty ? Array(buffers.indices) : cold
         guard let k = pool.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
         let out = buffers.remove(at: k)
+        rebuildIndex()
+        bufferedRows -= out.count
+        return out
+    }
+
+    /// Moves out the oldest day buffer that received no row for more than `coldRows` rows (in
+    /// time-ordered input: a finished day, flushed whole as one part), or nil.
+    mutating func takeColdDay(coldRows: Int) -> EventBuffer? {
+        var best = -1
+        for k in buffers.indices where rowsRead - buffers[k].lastRow > coldRows {
+            if best < 0 || buffers[k].day < buffers[best].day { best = k }
+        }
+        guard best >= 0 else { return nil }
+        let out = buffers.remove(at: best)
+        rowsHint = max(rowsHint, out.count + out.count / 8)
         rebuildIndex()
         bufferedRows -= out.count
         return out

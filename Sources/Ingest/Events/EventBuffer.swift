@@ -1,30 +1,53 @@
 import Columnar
 
+/// The rows that are NULL in a column being built, turned into its validity bitmap once at
+/// the end: appending a valid value costs nothing here (no per-value bitmap append).
+/// Memory: 4 bytes per NULL.
+struct NullPositions {
+    var rows = ContiguousArray<Int32>()
+
+    /// The validity bitmap of `count` rows, nil when no row is NULL.
+    /// With `inverse` (row → its position in the sorted order), the bitmap of the sorted rows:
+    /// O(NULLs) after the one shared inverse, no per-row bit gather.
+    func bitmap(count: Int, inverse: ContiguousArray<Int32>? = nil) -> Bitmap? {
+        guard !rows.isEmpty else { return nil }
+        var b = Bitmap(count: count, value: true)
+        if let inverse {
+            for r in rows { b[Int(inverse[Int(r)])] = false }
+        } else {
+            for r in rows { b[Int(r)] = false }
+        }
+        return b
+    }
+}
+
 /// A dictionary-encoded string column being built.
 struct DictionaryBuilder {
     var codes: ContiguousArray<UInt32> = []
-    var validity: Bitmap?
+    var nulls = NullPositions()
     var interner = StringInterner()
 
     mutating func append(_ b: UnsafeRawBufferPointer) {
         codes.append(interner.intern(b))
-        validity?.append(true)
     }
 
     mutating func appendNull() {
-        if validity == nil { validity = Bitmap(count: codes.count, value: true) }
+        nulls.rows.append(Int32(truncatingIfNeeded: codes.count))
         codes.append(0)
-        validity!.append(false)
     }
 
-    var byteEstimate: Int { codes.count * 4 + interner.values.bytes.count + interner.count * 12 }
+    var validity: Bitmap? { nulls.bitmap(count: codes.count) }
 
-    func gathered(_ perm: ContiguousArray<Int32>?) -> DictionaryColumn {
-        guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: validity) }
+    var byteEstimate: Int { codes.count * 4 + nulls.rows.count * 4 + interner.values.bytes.count + interner.count * 12 }
+
+    /// The column in `perm` order (`inverse`: its inverse permutation).
+    func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> DictionaryColumn {
+        let v = nulls.bitmap(count: codes.count, inverse: inverse)
+        guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
         var c = ContiguousArray<UInt32>()
         c.reserveCapacity(perm.count)
-        for i in perm { c.append(codes[Int(i)]) }
-        return DictionaryColumn(codes: c, dictionary: interner.values, validity: validity.map { gather($0, perm) })
+        codes.withUnsafeBufferPointer { src in for i in perm { c.append(src[Int(i)]) } }
+        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v)
     }
 }
 
@@ -32,20 +55,73 @@ struct DictionaryBuilder {
 /// generic `append` is not inlinable and costs a metadata lookup per value).
 struct NullableBuilder<T: BitwiseCopyable & Sendable> {
     var values = ContiguousArray<T>()
-    var validity: Bitmap?
+    var nulls = NullPositions()
 
     @inline(__always) mutating func append(_ v: T) {
         values.append(v)
-        if validity != nil { validity!.append(true) }
     }
 
     mutating func appendNull(_ placeholder: T) {
-        if validity == nil { validity = Bitmap(count: values.count, value: true) }
+        nulls.rows.append(Int32(truncatingIfNeeded: values.count))
         values.append(placeholder)
-        validity!.append(false)
     }
 
+    var validity: Bitmap? { nulls.bitmap(count: values.count) }
+
     var column: FixedWidthColumn<T> { FixedWidthColumn(values: values, validity: validity) }
+
+    /// The column in `perm` order (`inverse`: its inverse permutation).
+    func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
+        let v = nulls.bitmap(count: values.count, inverse: inverse)
+        guard let perm else { return FixedWidthColumn(values: values, validity: v) }
+        var out = ContiguousArray<T>()
+        out.reserveCapacity(perm.count)
+        values.withUnsafeBufferPointer { src in for i in perm { out.append(src[Int(i)]) } }
+        return FixedWidthColumn(values: out, validity: v)
+    }
+}
+
+/// A string column NULL in almost every row (user_session text that is not a canonical UUID):
+/// only its non-NULL rows are kept, as (row, bytes). Memory: the kept bytes plus 8 per kept row.
+struct SparseStringBuilder {
+    var rows = ContiguousArray<Int32>()
+    var offsets: ContiguousArray<Int32> = [0]
+    var bytes = ContiguousArray<UInt8>()
+
+    mutating func append(row: Int, _ b: UnsafeRawBufferPointer) {
+        rows.append(Int32(truncatingIfNeeded: row))
+        bytes.append(contentsOf: b)
+        offsets.append(Int32(truncatingIfNeeded: bytes.count))
+    }
+
+    mutating func append(row: Int, _ b: [UInt8]) {
+        b.withUnsafeBytes { append(row: row, $0) }
+    }
+
+    var byteEstimate: Int { bytes.count + rows.count * 8 }
+
+    /// The dense column of `count` rows, in `perm` order when given.
+    func column(count: Int, perm: ContiguousArray<Int32>?) -> StringColumn {
+        if rows.isEmpty {
+            return StringColumn(offsets: ContiguousArray(repeating: 0, count: count + 1), bytes: [],
+                                validity: Bitmap(count: count, value: false))
+        }
+        var slot = ContiguousArray<Int32>(repeating: -1, count: count)
+        for (k, r) in rows.enumerated() { slot[Int(r)] = Int32(k) }
+        var out = StringColumn()
+        out.reserveCapacity(rows: count, bytes: bytes.count)
+        bytes.withUnsafeBytes { raw in
+            for j in 0..<count {
+                let k = Int(slot[perm.map { Int($0[j]) } ?? j])
+                if k < 0 {
+                    out.appendNull()
+                } else {
+                    out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[Int(offsets[k])..<Int(offsets[k + 1])]))
+                }
+            }
+        }
+        return out
+    }
 }
 
 func gather(_ v: Bitmap, _ perm: ContiguousArray<Int32>) -> Bitmap {
@@ -79,7 +155,7 @@ struct EventBuffer {
     var userId = NullableBuilder<Int64>()
     /// The 16 UUID bytes in memory order (two words, no per-byte work).
     var session = NullableBuilder<UUIDWords>()
-    var sessionRaw = StringColumn()
+    var sessionRaw = SparseStringBuilder()
     /// `rowsRead` of the parser when this day last received a row.
     var lastRow = 0
     var minTime = Int64.max
@@ -87,16 +163,88 @@ struct EventBuffer {
 
     init(day: Int64) { self.day = day }
 
+    /// A buffer with room for `rows` rows in every fixed-width column (no regrowth copies
+    /// while it fills up to that).
+    init(day: Int64, reservingRows rows: Int) {
+        self.day = day
+        guard rows > 0 else { return }
+        time.reserveCapacity(rows)
+        eventType.codes.reserveCapacity(rows)
+        productId.values.reserveCapacity(rows)
+        categoryId.values.reserveCapacity(rows)
+        categoryCode.codes.reserveCapacity(rows)
+        brand.codes.reserveCapacity(rows)
+        price.values.reserveCapacity(rows)
+        userId.values.reserveCapacity(rows)
+        session.values.reserveCapacity(rows)
+    }
+
     var count: Int { time.count }
 
     var byteEstimate: Int {
         time.count * 58 + eventType.byteEstimate + categoryCode.byteEstimate + brand.byteEstimate
-            + sessionRaw.bytes.count + sessionRaw.offsets.count * 4
+            + sessionRaw.byteEstimate
     }
 
     /// The permutation that sorts rows by (user_id NULLs first, event_time, input order), or
     /// nil when they already are.
     func sortPermutation() -> ContiguousArray<Int32>? {
+        if let packed = packedSortPermutation() { return packed.isEmpty && count > 0 ? nil : packed }
+        return keyedSortPermutation()
+    }
+
+    /// The fast path of `sortPermutation`: keys packed into two words, (user + 1 or 0 for NULL,
+    /// (time − minTime) << 27 | row), compared as a pair. Returns nil when the buffer does not fit
+    /// the packing (≥ 2^27 rows, a time span ≥ 2^37 µs, user_id == Int64.max), an empty
+    /// permutation when the rows are already sorted.
+    func packedSortPermutation() -> ContiguousArray<Int32>? {
+        let n = count
+        guard n > 0, n < (1 << 27), maxTime >= minTime, UInt64(bitPattern: maxTime &- minTime) < (1 << 37) else { return nil }
+        var keys = ContiguousArray<PackedSortKey>()
+        keys.reserveCapacity(n)
+        var sorted = true
+        var timeOrdered = true
+        let base = minTime
+        let validity = userId.validity
+        let ok = time.withUnsafeBufferPointer { t in
+            userId.values.withUnsafeBufferPointer { u in
+                var prevHi: UInt64 = 0, prevLo: UInt64 = 0
+                for i in 0..<n {
+                    let valid = validity?[i] ?? true
+                    var hi: UInt64 = 0
+                    if valid {
+                        if u[i] == .max { return false }
+                        hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+                    }
+                    let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
+                    if i > 0 {
+                        if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                        if lo < prevLo { timeOrdered = false }
+                    }
+                    prevHi = hi; prevLo = lo
+                    keys.append(PackedSortKey(hi: hi, lo: lo))
+                }
+                return true
+            }
+        }
+        guard ok else { return nil }
+        if sorted { return [] }
+        if timeOrdered {
+            // lo already increases in input order: a stable sort on hi alone orders (hi, lo).
+            PackedSortKey.radixSortByHi(&keys)
+        } else {
+            keys.withUnsafeMutableBufferPointer { k in
+                k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
+            }
+        }
+        var perm = ContiguousArray<Int32>()
+        perm.reserveCapacity(n)
+        for key in keys { perm.append(Int32(truncatingIfNeeded: key.lo & ((1 << 27) - 1))) }
+        return perm
+    }
+
+    /// The general path of `sortPermutation` (any row count and time span).
+    func keyedSortPermutation() -> ContiguousArray<Int32>? {
         struct Key: Comparable {
             var user: Int64, time: Int64, row: Int32, valid: Bool
             static func < (a: Key, b: Key) -> Bool {
@@ -129,30 +277,78 @@ struct EventBuffer {
     func sortedBatch() throws(ColumnarError) -> RecordBatch {
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
-        var sess = session
-        var raw = sessionRaw
+        var inverse: ContiguousArray<Int32>?
         if let perm {
-            var words = ContiguousArray<UUIDWords>()
-            words.reserveCapacity(perm.count)
-            session.values.withUnsafeBufferPointer { src in for i in perm { words.append(src[Int(i)]) } }
-            sess = NullableBuilder(values: words, validity: session.validity.map { gather($0, perm) })
-            var r = StringColumn()
-            r.reserveCapacity(rows: perm.count, bytes: sessionRaw.bytes.count)
-            for i in perm {
-                if sessionRaw.isValid(Int(i)) {
-                    sessionRaw.bytes.withUnsafeBytes { r.appendBytes(UnsafeRawBufferPointer(rebasing: $0[sessionRaw.range(Int(i))])) }
-                } else {
-                    r.appendNull()
+            var inv = ContiguousArray<Int32>(repeating: 0, count: perm.count)
+            for (j, i) in perm.enumerated() { inv[Int(i)] = Int32(truncatingIfNeeded: j) }
+            inverse = inv
+        }
+        var words = session.values
+        if let perm {
+            var w = ContiguousArray<UUIDWords>()
+            w.reserveCapacity(perm.count)
+            session.values.withUnsafeBufferPointer { src in for i in perm { w.append(src[Int(i)]) } }
+            words = w
+        }
+        let sessionValidity = session.nulls.bitmap(count: count, inverse: inverse)
+        let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
+        let raw = sessionRaw.column(count: count, perm: perm)
+        return try RecordBatch(schema: EventsDataset.schema, columns: [
+            .int64(t), .dictionary(eventType.gathered(perm, inverse)), .int64(productId.gathered(perm, inverse)),
+            .int64(categoryId.gathered(perm, inverse)), .dictionary(categoryCode.gathered(perm, inverse)),
+            .dictionary(brand.gathered(perm, inverse)), .double(price.gathered(perm, inverse)),
+            .int64(userId.gathered(perm, inverse)),
+            .fixedBytes(sess), .string(raw),
+        ])
+    }
+}
+
+/// A row's sort key packed into two words (see `EventBuffer.packedSortPermutation`).
+struct PackedSortKey {
+    var hi: UInt64
+    var lo: UInt64
+
+    /// Stable LSD radix sort on `hi` (8-bit digits; digits equal in every key are skipped).
+    /// Memory: one scratch copy of the keys.
+    static func radixSortByHi(_ keys: inout ContiguousArray<PackedSortKey>) {
+        let n = keys.count
+        guard n > 1 else { return }
+        var counts = [Int](repeating: 0, count: 8 * 256)
+        var scratch = ContiguousArray<PackedSortKey>(repeating: PackedSortKey(hi: 0, lo: 0), count: n)
+        counts.withUnsafeMutableBufferPointer { c in
+            keys.withUnsafeBufferPointer { k in
+                for key in k {
+                    var h = key.hi
+                    for d in 0..<8 {
+                        c[d &* 256 &+ Int(h & 255)] &+= 1
+                        h >>= 8
+                    }
                 }
             }
-            raw = r
+            let first = keys[0].hi
+            for d in 0..<8 {
+                let digit = Int((first >> UInt64(d * 8)) & 255)
+                if c[d * 256 + digit] == n { continue }
+                // Exclusive prefix sums → the start of each bucket.
+                var sum = 0
+                for v in 0..<256 {
+                    let x = c[d * 256 + v]
+                    c[d * 256 + v] = sum
+                    sum += x
+                }
+                let shift = UInt64(d * 8)
+                keys.withUnsafeBufferPointer { src in
+                    scratch.withUnsafeMutableBufferPointer { dst in
+                        for key in src {
+                            let slot = d &* 256 &+ Int((key.hi >> shift) & 255)
+                            dst[c[slot]] = key
+                            c[slot] &+= 1
+                        }
+                    }
+                }
+                swap(&keys, &scratch)
+            }
         }
-        return try RecordBatch(schema: EventsDataset.schema, columns: [
-            .int64(t), .dictionary(eventType.gathered(perm)), .int64(gather(productId.column, perm)),
-            .int64(gather(categoryId.column, perm)), .dictionary(categoryCode.gathered(perm)),
-            .dictionary(brand.gathered(perm)), .double(gather(price.column, perm)), .int64(gather(userId.column, perm)),
-            .fixedBytes(sess.fixedBytes), .string(raw),
-        ])
     }
 }
 
@@ -163,8 +359,8 @@ struct UUIDWords: BitwiseCopyable, Sendable {
 }
 
 extension NullableBuilder where T == UUIDWords {
-    /// The values as a 16-byte FIXED_LEN_BYTE_ARRAY column (one bulk copy).
-    var fixedBytes: FixedBytesColumn {
+    /// `values` as a 16-byte FIXED_LEN_BYTE_ARRAY column (one bulk copy).
+    static func fixedBytes(_ values: ContiguousArray<UUIDWords>, validity: Bitmap?) -> FixedBytesColumn {
         let n = values.count * 16
         let bytes = ContiguousArray<UInt8>(unsafeUninitializedCapacity: n) { buf, initialized in
             values.withUnsafeBytes { src in

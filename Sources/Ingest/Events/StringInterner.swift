@@ -9,6 +9,8 @@ struct StringInterner {
     /// probe touches one word before comparing bytes.
     private var slots: ContiguousArray<UInt64>
     private var mask: Int
+    /// The code returned by the last `intern` (-1: none yet).
+    private var lastCode = -1
 
     init() {
         slots = ContiguousArray(repeating: 0, count: 256)
@@ -25,14 +27,32 @@ struct StringInterner {
             h ^= h >> 29
             i += 8
         }
+        // The tail as one word from overlapping loads (no per-byte loop); the length is in the seed.
+        let n = b.count
         var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < b.count { tail |= UInt64(b[i]) << shift; shift += 8; i += 1 }
+        if i < n {
+            if n >= 8 {
+                tail = b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            } else if n >= 4 {
+                tail = UInt64(b.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+                    | UInt64(b.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            } else {
+                tail = UInt64(b[0]) | UInt64(b[n >> 1]) << 8 | UInt64(b[n - 1]) << 16
+            }
+        }
         h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
         return h ^ (h >> 31)
     }
 
     mutating func intern(_ b: UnsafeRawBufferPointer) -> UInt32 {
+        // Repeats of the previous value (e.g. event_type "view") skip the hash and the probe.
+        if lastCode >= 0, equals(lastCode, b) { return UInt32(lastCode) }
+        let code = lookup(b)
+        lastCode = Int(code)
+        return code
+    }
+
+    private mutating func lookup(_ b: UnsafeRawBufferPointer) -> UInt32 {
         let h = StringInterner.hash(b)
         let tag = h & 0xFFFF_FFFF_0000_0000
         var i = Int(truncatingIfNeeded: h) & mask

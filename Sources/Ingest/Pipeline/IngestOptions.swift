@@ -16,12 +16,14 @@ public struct IngestOptions: Sendable {
     public var maxRejects: Int?
     /// Redo sources already in the manifest (their old parts and rejects are removed).
     public var replace = false
-    /// Memory bound: when more rows than this are buffered across day buffers, one day buffer
-    /// is flushed as a sorted part of its day: the largest day that received no row for the
-    /// last maxBufferedRows/10 rows (time-ordered input: a finished day, one part per day), else
-    /// the largest day (unordered input: several sorted parts per day, merged by the query). ≈ 75–100 bytes per row; the
-    /// writer holds at most two more flushed buffers (one queued, one being written), so peak
-    /// ingest memory is about 3 × maxBufferedRows × 100 bytes (≈ 900 MB at the default).
+    /// Memory bound. A day buffer that received no row for the last maxBufferedRows/100 rows
+    /// (time-ordered input: a finished day) is flushed at once as one sorted part of its day.
+    /// Beyond that, when more rows than this are buffered across day buffers, one more is
+    /// flushed: the largest that received no row for the last maxBufferedRows/10 rows, else the
+    /// largest day (unordered input: several sorted parts per day, merged by the query).
+    /// ≈ 75–100 bytes per row; besides the buffered rows, one flushed buffer waits in the queue
+    /// and each of the two threads may be writing one (with its sorted copy), so peak ingest
+    /// memory is about 3 × maxBufferedRows × 100 bytes (≈ 900 MB at the default) at worst.
     public var maxBufferedRows = 3_000_000
     /// Bytes read and parsed per step (the budget is checked after each step).
     public var chunkBytes = 4 << 20

@@ -166,8 +166,16 @@ public struct Ingestor {
                 if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                     throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
                 }
-                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeFlushCandidate(coldRows: options.maxBufferedRows / 10) {
-                    try writer.submit(day, source: label)
+                // Rolling flush: a day with no row for maxBufferedRows/100 rows is finished in
+                // time-ordered input; hand it to the writer now so sorting/encoding overlaps the
+                // parse. When the writer is behind, this thread writes the part itself (both
+                // cores busy instead of this one blocking).
+                let coldRows = options.maxBufferedRows / 10
+                while let day = parser.takeColdDay(coldRows: max(1, options.maxBufferedRows / 100)) {
+                    try writer.submitOrWrite(day, source: label)
+                }
+                while parser.bufferedRows > options.maxBufferedRows, let day = parser.takeFlushCandidate(coldRows: coldRows) {
+                    try writer.submitOrWrite(day, source: label)
                 }
                 if let progress = options.progress {
                     let t = Self.now()
@@ -182,7 +190,7 @@ public struct Ingestor {
             if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                 throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
             }
-            for day in parser.takeAll() { try writer.submit(day, source: label) }
+            for day in parser.takeAll() { try writer.submitOrWrite(day, source: label) }
             try log.finish()
         } catch let e as IngestError {
             throw e

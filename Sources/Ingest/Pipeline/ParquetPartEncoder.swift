@@ -5,12 +5,19 @@ import Columnar
 /// Sendable: holds only options; each `write` uses its own `ParquetWriter`.
 public struct ParquetPartEncoder: PartEncoder {
     public var rowGroupRows: Int
+    /// zstd level of the pages. Measured on a scale-0.05 month (2.1 M rows): level 1 costs
+    /// 13 % less ingest CPU than level 3 but makes the store 12 % larger (37.4 vs 33.2 MB).
+    public var zstdLevel: Int32
 
-    public init(rowGroupRows: Int = 128 * 1024) { self.rowGroupRows = rowGroupRows }
+    public init(rowGroupRows: Int = 128 * 1024, zstdLevel: Int32 = Zstd.defaultLevel) {
+        self.rowGroupRows = rowGroupRows
+        self.zstdLevel = zstdLevel
+    }
 
     public func write(_ batch: RecordBatch, to path: String) throws(ColumnarError) -> Int {
         var options = ParquetWriterOptions()
         options.codec = .zstd
+        options.compressionLevel = zstdLevel
         options.rowGroupRows = rowGroupRows
         options.sync = true
         var sorting: [SortingColumn] = []

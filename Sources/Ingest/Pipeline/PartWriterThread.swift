@@ -3,8 +3,9 @@ import Columnar
 
 /// The second core of the ingest: takes flushed day buffers from a bounded queue, sorts each
 /// (user_id NULLs first, event_time, input order), encodes it as a part file of its day and
-/// adds it to the transaction. Memory: at most `queueCapacity` waiting buffers plus the one
-/// being written (and its sorted copy). The first error stops the work; `finish` reports it.
+/// adds it to the transaction. `submitOrWrite` lets the submitting thread write a buffer itself
+/// when the queue is full. Memory: at most `queueCapacity` waiting buffers plus the one being
+/// written by each thread (and its sorted copy). The first error stops the work; `finish` reports it.
 final class PartWriterThread: @unchecked Sendable {
     struct Job: Sendable {
         var buffer: EventBuffer
@@ -36,6 +37,17 @@ final class PartWriterThread: @unchecked Sendable {
         queue.put(Job(buffer: buffer, sourceLabel: source))
     }
 
+    /// Hands a buffer to the writer if the queue has room; otherwise (the writer is behind)
+    /// sorts, encodes and adds it on the calling thread, so both cores work instead of the
+    /// caller blocking. Memory: the same bound as `submit` (the caller holds this one buffer
+    /// either way). Throws the writer's error, or this write's.
+    func submitOrWrite(_ buffer: EventBuffer, source: String) throws(ColumnarError) {
+        if let e = currentFailure() { throw e }
+        let job = Job(buffer: buffer, sourceLabel: source)
+        if queue.tryPut(job) { return }
+        try write(job)
+    }
+
     private func currentFailure() -> ColumnarError? {
         done.lock()
         defer { done.unlock() }
@@ -45,26 +57,32 @@ final class PartWriterThread: @unchecked Sendable {
     private func run() {
         while let job = queue.take() {
             if currentFailure() != nil { continue }
-            do throws(ColumnarError) {
-                let batch = try job.buffer.sortedBatch()
-                let r = try transaction.reservePart(partitionKey: StoreTransaction.dayKey(job.buffer.day), day: job.buffer.day)
-                let bytes = try encoder.write(batch, to: r.temporaryPath)
-                transaction.addPart(r, rows: batch.rowCount, bytes: bytes, source: job.sourceLabel,
-                                    minTime: job.buffer.minTime, maxTime: job.buffer.maxTime)
-                done.lock()
-                partsWritten += 1
-                done.unlock()
-                CrashPoint.reach("after-first-part")
-            } catch {
-                done.lock()
-                if failure == nil { failure = error }
-                done.unlock()
-            }
+            do throws(ColumnarError) { try write(job) } catch {}
         }
         done.lock()
         finished = true
         done.broadcast()
         done.unlock()
+    }
+
+    /// Sorts, encodes and adds one part (on the calling thread); records the first failure.
+    private func write(_ job: Job) throws(ColumnarError) {
+        do throws(ColumnarError) {
+            let batch = try job.buffer.sortedBatch()
+            let r = try transaction.reservePart(partitionKey: StoreTransaction.dayKey(job.buffer.day), day: job.buffer.day)
+            let bytes = try encoder.write(batch, to: r.temporaryPath)
+            transaction.addPart(r, rows: batch.rowCount, bytes: bytes, source: job.sourceLabel,
+                                minTime: job.buffer.minTime, maxTime: job.buffer.maxTime)
+            done.lock()
+            partsWritten += 1
+            done.unlock()
+            CrashPoint.reach("after-first-part")
+        } catch {
+            done.lock()
+            if failure == nil { failure = error }
+            done.unlock()
+            throw error
+        }
     }
 
     /// Closes the queue, waits for every submitted buffer to be written, rethrows the first error.

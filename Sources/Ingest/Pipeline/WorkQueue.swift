@@ -19,6 +19,16 @@ final class WorkQueue<T: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Adds `item` unless `capacity` items already wait; returns whether it was added.
+    func tryPut(_ item: T) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if items.count >= capacity && !closed { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
     /// The next item, or nil once the queue is closed and empty.
     func take() -> T? {
         condition.lock()

@@ -99,8 +99,48 @@ public enum DoubleParser {
         return true
     }
 
+    /// Exact fast path for validated text of the form `[+-]? d* [. d*]` with at most 15
+    /// digits: the digits as an integer m < 2^53 divided by 10^k (k ≤ 15), both exact, so the
+    /// one IEEE division is correctly rounded, as strtod is. nil for any other form.
+    @inline(__always) static func fastDecimal(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Double? {
+        var i = s
+        let negative = i < e && b[i] == 0x2D
+        if i < e, b[i] == 0x2B || b[i] == 0x2D { i += 1 }
+        var m: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        while i < e {
+            let c = b[i]
+            let d = c &- 48
+            if d < 10 {
+                m = m &* 10 &+ UInt64(d)
+                digits += 1
+            } else if c == 0x2E && fraction < 0 {
+                fraction = 0
+                i += 1
+                continue
+            } else {
+                return nil
+            }
+            if fraction >= 0 { fraction += 1 }
+            i += 1
+        }
+        guard digits <= 15 else { return nil }
+        var scale = 1.0
+        var k = max(fraction, 0)
+        while k > 0 { scale *= 10; k -= 1 }
+        let v = Double(m) / scale
+        return negative ? -v : v
+    }
+
     /// strtod over validated text `b[s..<e]` (NUL-terminated copy).
     private static func convert(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Double {
+        if let v = fastDecimal(b, s, e) { return v }
+        return strtodConvert(b, s, e)
+    }
+
+    /// The strtod twin of `fastDecimal` (and the path for every other form).
+    static func strtodConvert(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Double {
         let len = e - s
         if len < 64 {
             return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buf in

@@ -9,6 +9,42 @@ public enum UUIDParser {
     /// comparisons are not lowered to vector instructions.)
     public static func parse(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
         guard b.count == 36, b[8] == 0x2D, b[13] == 0x2D, b[18] == 0x2D, b[23] == 0x2D else { return false }
+        // SWAR: four 8-hex-digit words (the 4-digit groups loaded in pairs).
+        let w0 = b.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let w1 = UInt64(b.loadUnaligned(fromByteOffset: 9, as: UInt32.self))
+            | UInt64(b.loadUnaligned(fromByteOffset: 14, as: UInt32.self)) << 32
+        let w2 = UInt64(b.loadUnaligned(fromByteOffset: 19, as: UInt32.self))
+            | UInt64(b.loadUnaligned(fromByteOffset: 24, as: UInt32.self)) << 32
+        let w3 = b.loadUnaligned(fromByteOffset: 28, as: UInt64.self)
+        guard let x0 = hex8(w0), let x1 = hex8(w1), let x2 = hex8(w2), let x3 = hex8(w3) else { return false }
+        out.storeBytes(of: x0, toByteOffset: 0, as: UInt32.self)
+        out.storeBytes(of: x1, toByteOffset: 4, as: UInt32.self)
+        out.storeBytes(of: x2, toByteOffset: 8, as: UInt32.self)
+        out.storeBytes(of: x3, toByteOffset: 12, as: UInt32.self)
+        return true
+    }
+
+    /// Eight lowercase hex digits (little-endian word, first digit in the low byte) → their four
+    /// bytes (first byte in the low byte), or nil if any byte is not `[0-9a-f]`.
+    @inline(__always) static func hex8(_ w: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        if w & high != 0 { return nil }
+        // Per byte c < 0x80: c + (0x80 − t) has its high bit set iff c ≥ t (no carry out of a byte).
+        let ge30 = w &+ ones &* 0x50, ge3A = w &+ ones &* 0x46
+        let ge61 = w &+ ones &* 0x1F, ge67 = w &+ ones &* 0x19
+        let ok = (ge30 & ~ge3A) | (ge61 & ~ge67)
+        if ok & high != high { return nil }
+        let n = (w & (ones &* 0x0F)) &+ ((w >> 6) & ones) &* 9
+        var x = ((n << 4) | (n >> 8)) & 0x00FF_00FF_00FF_00FF
+        x = (x | (x >> 8)) & 0x0000_FFFF_0000_FFFF
+        x = (x | (x >> 16)) & 0xFFFF_FFFF
+        return UInt32(truncatingIfNeeded: x).littleEndian
+    }
+
+    /// The scalar twin of `parse` (tests compare them).
+    static func parseScalar(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard b.count == 36, b[8] == 0x2D, b[13] == 0x2D, b[18] == 0x2D, b[23] == 0x2D else { return false }
         var i = 0
         var k = 0
         while k < 16 {

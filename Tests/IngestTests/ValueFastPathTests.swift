@@ -1,0 +1,59 @@
+import XCTest
+@testable import Ingest
+import TestSupport
+
+/// The SWAR/fast paths of the value parsers against their scalar twins.
+final class ValueFastPathTests: XCTestCase {
+    func testUUIDSWARMatchesScalar() {
+        var rng = SeededRandom(seed: 5)
+        let alphabet = Array("0123456789abcdefABCDEF-gz {}/:@`".utf8) + [0x80, 0xC3, 0x00]
+        for round in 0..<20_000 {
+            var text = [UInt8]()
+            for _ in 0..<36 { text.append(Array("0123456789abcdef".utf8)[Int(rng.next() % 16)]) }
+            for k in [8, 13, 18, 23] { text[k] = 0x2D }
+            // Corrupt 0–2 bytes (half of the rounds stay canonical).
+            if round % 2 == 1 {
+                for _ in 0..<(1 + Int(rng.next() % 2)) {
+                    text[Int(rng.next() % 36)] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                }
+            }
+            if round % 97 == 0 { text.removeLast() }
+            var fast = [UInt8](repeating: 0, count: 16), slow = [UInt8](repeating: 0, count: 16)
+            let a = text.withUnsafeBytes { t in fast.withUnsafeMutableBytes { UUIDParser.parse(t, into: $0) } }
+            let b = text.withUnsafeBytes { t in slow.withUnsafeMutableBytes { UUIDParser.parseScalar(t, into: $0) } }
+            XCTAssertEqual(a, b, String(decoding: text, as: UTF8.self))
+            if a && b { XCTAssertEqual(fast, slow) }
+        }
+        XCTAssertEqual(UUIDParser.parse("00ff10af-9a0b-4c5d-8e7f-123456789abc"),
+                       [0x00, 0xFF, 0x10, 0xAF, 0x9A, 0x0B, 0x4C, 0x5D, 0x8E, 0x7F, 0x12, 0x34, 0x56, 0x78, 0x9A, 0xBC])
+    }
+
+    func testDecimalFastPathMatchesStrtod() {
+        var rng = SeededRandom(seed: 9)
+        var checked = 0
+        for round in 0..<50_000 {
+            var text = ""
+            if round % 3 == 0 { text += "-" } else if round % 11 == 0 { text += "+" }
+            let intDigits = Int(rng.next() % 10), fracDigits = Int(rng.next() % 9)
+            for _ in 0..<intDigits { text += String(rng.next() % 10) }
+            if fracDigits > 0 || round % 5 == 0 { text += "." }
+            for _ in 0..<fracDigits { text += String(rng.next() % 10) }
+            var bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBytes { DoubleParser.fastDecimal($0, 0, $0.count) }
+            guard intDigits + fracDigits > 0 else { continue }
+            let slow = bytes.withUnsafeMutableBytes { DoubleParser.strtodConvert(UnsafeRawBufferPointer($0), 0, $0.count) }
+            if let fast {
+                XCTAssertEqual(fast.bitPattern, slow.bitPattern, text)
+                checked += 1
+            } else {
+                XCTAssertGreaterThan(intDigits + fracDigits, 15, text)
+            }
+        }
+        XCTAssertGreaterThan(checked, 30_000)
+        for declined in ["1e5", "1234567890123456", "0.1234567890123456", "1.2.3"] {
+            XCTAssertNil(Array(declined.utf8).withUnsafeBytes { DoubleParser.fastDecimal($0, 0, $0.count) }, declined)
+        }
+        XCTAssertEqual(DoubleParser.parse("-0.0"), .exact(-0.0))
+        XCTAssertEqual(DoubleParser.parse("158.88"), .exact(158.88))
+    }
+}
