@@ -54,17 +54,7 @@ struct IngestCommand: ParsableCommand {
             options.replace = replace
             options.maxBufferedRows = maxBufferedRows
             if line.enabled {
-                options.progress = { p in
-                    var text = "\(p.source): \(ProgressLine.bytes(p.bytesRead))"
-                    if let total = p.bytesTotal, total > 0 { text += " / \(ProgressLine.bytes(total))" }
-                    let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
-                    text += ", \(p.rowsRead) rows, \(Int(rate)) rows/s"
-                    if let total = p.bytesTotal, p.bytesRead > 0, p.elapsedSeconds > 0 {
-                        let eta = Double(total - p.bytesRead) / (Double(p.bytesRead) / p.elapsedSeconds)
-                        text += ", ETA \(ProgressLine.duration(eta))"
-                    }
-                    line.update(text)
-                }
+                options.progress = { p in line.update(ProgressLine.ingestText(p)) }
             }
             options.message = { m in
                 line.finish()

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Ingest
 
 /// A one-line progress display on standard error, redrawn in place (`\r`), shown only when
 /// standard error is a terminal and not `quiet`. Reusable by any verb: call `update` with
@@ -59,5 +60,19 @@ final class ProgressLine: @unchecked Sendable {
         let s = Int(seconds.rounded())
         let two = { (v: Int) in v < 10 ? "0\(v)" : "\(v)" }
         return s >= 3600 ? "\(s / 3600):\(two(s / 60 % 60)):\(two(s % 60))" : "\(s / 60):\(two(s % 60))"
+    }
+
+    /// The progress text of an ingest: "<source>: 1.2 GB / 5.3 GB, 9000000 rows, 650000 rows/s, ETA 1:05"
+    /// (`unit` names what is counted: "rows" or "records").
+    static func ingestText(_ p: IngestProgress, unit: String = "rows") -> String {
+        var text = "\(p.source): \(bytes(p.bytesRead))"
+        if let total = p.bytesTotal, total > 0 { text += " / \(bytes(total))" }
+        let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
+        text += ", \(p.rowsRead) \(unit), \(Int(rate)) \(unit)/s"
+        if let total = p.bytesTotal, p.bytesRead > 0, p.elapsedSeconds > 0 {
+            let eta = Double(total - p.bytesRead) / (Double(p.bytesRead) / p.elapsedSeconds)
+            text += ", ETA \(duration(eta))"
+        }
+        return text
     }
 }

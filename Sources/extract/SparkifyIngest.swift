@@ -17,13 +17,7 @@ func runSparkifyIngest(format: String, inputs: [String], store: String, quiet: B
     options.maxRejects = maxRejects
     options.replace = replace
     if line.enabled {
-        options.progress = { p in
-            var text = "\(p.source): \(ProgressLine.bytes(p.bytesRead))"
-            if let total = p.bytesTotal, total > 0 { text += " / \(ProgressLine.bytes(total))" }
-            let rate = p.elapsedSeconds > 0 ? Double(p.rowsRead) / p.elapsedSeconds : 0
-            text += ", \(p.rowsRead) records, \(Int(rate)) records/s"
-            line.update(text)
-        }
+        options.progress = { p in line.update(ProgressLine.ingestText(p, unit: "records")) }
     }
     options.message = { m in
         line.finish()
