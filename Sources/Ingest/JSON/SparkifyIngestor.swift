@@ -39,7 +39,7 @@ public struct SparkifyIngestor {
     }
 
     public func ingest(inputs: [String]) throws(IngestError) -> IngestReport {
-        let started = Self.now()
+        let started = IngestClock.now()
         let files = try SparkifyJSONReader.expandInputs(inputs)
         guard !files.isEmpty else { throw .io(source: inputs.joined(separator: " "), reason: "no .json files found") }
         let existing: DatasetManifest?
@@ -66,7 +66,7 @@ public struct SparkifyIngestor {
             seen.insert(hash)
             todo.append((path, hash, size))
         }
-        guard !todo.isEmpty else { return IngestReport(sources: reports, elapsedSeconds: Self.now() - started) }
+        guard !todo.isEmpty else { return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started) }
 
         let txn: StoreTransaction
         do {
@@ -109,7 +109,7 @@ public struct SparkifyIngestor {
                         stored += batch.rowCount
                     }, onProgress: { bytes in
                         guard let progress = options.progress else { return }
-                        let t = Self.now()
+                        let t = IngestClock.now()
                         if t - lastProgress >= 0.25 {
                             lastProgress = t
                             progress(IngestProgress(source: source.path, bytesRead: doneBytes + bytes, bytesTotal: totalBytes,
@@ -143,7 +143,7 @@ public struct SparkifyIngestor {
                 records.append(SourceRecord(path: source.path, size: source.size, contentHash: source.hash,
                                             rowsRead: stored + rejects.count, rowsStored: stored, rowsRejected: rejects.count,
                                             rowsCoerced: 0, reasons: reasons, rejectsFile: rejectsFile,
-                                            ingestedAt: Self.isoNow(), transaction: txn.id))
+                                            ingestedAt: IngestClock.isoNow(), transaction: txn.id))
             }
             do { try batcher?.finish() } catch { throw .columnar(error) }
             CrashPoint.reach("before-commit")
@@ -153,7 +153,7 @@ public struct SparkifyIngestor {
             txn.abandon()
             throw error
         }
-        return IngestReport(sources: reports, elapsedSeconds: Self.now() - started)
+        return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started)
     }
 
     /// Writes one parsed batch of logs, split by UTC day of `ts` and sorted by (ts, input
@@ -209,18 +209,6 @@ public struct SparkifyIngestor {
         return final
     }
 
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
-    static func isoNow() -> String {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        let s = CivilTime.isoDateTime(micros: Int64(t.tv_sec) * 1_000_000)
-        return String(s.prefix(10)) + "T" + String(s.dropFirst(11)) + "Z"
-    }
 }
 
 /// Parquet part files for the Sparkify datasets: zstd, dictionary strings, statistics, fsynced;

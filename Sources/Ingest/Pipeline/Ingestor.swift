@@ -53,7 +53,7 @@ public struct Ingestor {
     }
 
     public func ingest(sources: [InputSource]) throws(IngestError) -> IngestReport {
-        let started = Self.now()
+        let started = IngestClock.now()
         for case .file(let path) in sources { _ = try Self.readHeader(.file(path)) }
         let existing: DatasetManifest?
         do { existing = try store.manifest(dataset: EventsDataset.name) } catch { throw .columnar(error) }
@@ -108,7 +108,7 @@ public struct Ingestor {
                 reports[i].parts = parts.count
                 reports[i].days = Set(parts.map { $0.path.prefix { $0 != "/" } }).count
             }
-            let stamp = Self.isoNow()
+            let stamp = IngestClock.isoNow()
             for i in records.indices {
                 records[i].transaction = txn.id
                 records[i].ingestedAt = stamp
@@ -124,7 +124,7 @@ public struct Ingestor {
             txn.abandon()
             throw error
         }
-        return IngestReport(sources: reports, elapsedSeconds: Self.now() - started)
+        return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started)
     }
 
     private func skipped(_ source: InputSource, hash: String, size: Int) -> SourceReport {
@@ -149,7 +149,7 @@ public struct Ingestor {
         }
         var parser = EventCSVParser(header: header.header, rejects: log, firstDataLine: 2)
         buf.removeSubrange(0..<header.consumed)
-        let started = Self.now()
+        let started = IngestClock.now()
         var lastReport = started
         do {
             var more = true
@@ -178,7 +178,7 @@ public struct Ingestor {
                     try writer.submitOrWrite(day, source: label)
                 }
                 if let progress = options.progress {
-                    let t = Self.now()
+                    let t = IngestClock.now()
                     if t - lastReport >= 0.25 {
                         lastReport = t
                         progress(IngestProgress(source: source.name, bytesRead: reader.rawBytesRead, bytesTotal: reader.fileSize,
@@ -245,16 +245,4 @@ public struct Ingestor {
         return try readHeader(reader: reader, into: &buf).header
     }
 
-    static func now() -> Double {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-    }
-
-    static func isoNow() -> String {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        let s = CivilTime.isoDateTime(micros: Int64(t.tv_sec) * 1_000_000)
-        return String(s.prefix(10)) + "T" + String(s.dropFirst(11)) + "Z"
-    }
 }
