@@ -30,6 +30,9 @@ final class OutputFormatTests: XCTestCase {
             values.append((cents + Double(rng.next() % 5000)) / 2 / 100)
             values.append((cents / 100 + Double(rng.next() % 100_000) / 100 + Double(rng.next() % 100) / 100) / 3)
             values.append(Double(bitPattern: rng.next()))
+            // Half-cent ties and their neighbours (the fast path's rounding edge).
+            let tie = (cents + 0.5) / 100
+            values += [tie, tie.nextUp, tie.nextDown, (cents / 100).nextUp, (cents / 100).nextDown]
         }
         for x in values {
             var fast = ContiguousArray<UInt8>(), general = ContiguousArray<UInt8>()

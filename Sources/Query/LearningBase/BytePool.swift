@@ -2,28 +2,40 @@
 /// a growable raw byte buffer owned by one accumulator, reused across users (`removeAll`
 /// keeps the capacity). A class so the accumulator's copies share it without uniqueness
 /// checks on every append. Memory: the largest user's text bytes (rounded up to a power of 2).
+///
+/// The buffer sits behind a pointer allocated once (`storage` is a `let`), so appends pay no
+/// dynamic exclusivity check of a class `var`; owned and freed by this object only.
 final class BytePool {
-    private var storage = RawBytes(capacity: 4096)
+    private let storage: UnsafeMutablePointer<RawBytes>
 
-    deinit { storage.deallocate() }
+    init() {
+        storage = .allocate(capacity: 1)
+        storage.initialize(to: RawBytes(capacity: 4096))
+    }
 
-    var count: Int { storage.count }
+    deinit {
+        storage.pointee.deallocate()
+        storage.deinitialize(count: 1)
+        storage.deallocate()
+    }
 
-    @inline(__always) func append(_ byte: UInt8) { storage.append(byte) }
+    var count: Int { storage.pointee.count }
 
-    @inline(__always) func append(contentsOf bytes: UnsafeRawBufferPointer) { storage.append(contentsOf: bytes) }
+    @inline(__always) func append(_ byte: UInt8) { storage.pointee.append(byte) }
 
-    func removeAll() { storage.removeAll() }
+    @inline(__always) func append(contentsOf bytes: UnsafeRawBufferPointer) { storage.pointee.append(contentsOf: bytes) }
+
+    func removeAll() { storage.pointee.removeAll() }
 
     /// Calls `body` with the pool's bytes (valid only during the call).
     @inline(__always)
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try body(storage.bytes)
+        try body(storage.pointee.bytes)
     }
 
     /// Reserves `n` bytes at the end and lets `body` fill all of them.
     @inline(__always)
     func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
-        storage.appendUninitialized(n, body)
+        storage.pointee.appendUninitialized(n, body)
     }
 }

@@ -74,6 +74,18 @@ final class EventBatch: Sendable {
         selection = needsFilter ? WindowFilter.select(t.values, start: window.startMicros, end: window.endMicros) : nil
     }
 
+    /// The first row whose user is non-NULL and at least `lower`, by binary search (the rows
+    /// are sorted by user_id NULLs first); `count` when there is none. A chunk's cursor starts
+    /// here instead of scanning a batch shared with the chunks before it.
+    func firstRow(userAtLeast lower: Int64) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo &+ hi) >> 1
+            if userValid.isSet(mid) && userIds[mid] >= lower { hi = mid } else { lo = mid &+ 1 }
+        }
+        return lo
+    }
+
     /// Maps `event_type` to kind codes: per dictionary entry then by code, or per row.
     static func decodeKinds(_ column: AnyColumn?, count: Int) -> ContiguousArray<UInt8> {
         var out = ContiguousArray<UInt8>(repeating: Kind.other, count: count)

@@ -45,51 +45,43 @@ extension LearningBase {
     /// Builds the learning base of `store` over `window` into `output` (default name in the
     /// current directory when nil), as `format` (from the extension when nil).
     ///
-    /// Plans the day partitions of the window, splits the user-id space into `workers` ranges,
-    /// runs one merge per range in parallel and concatenates their outputs in range order (so
+    /// Plans the day partitions of the window and splits the user-id space into contiguous
+    /// ranges. CSV: many small chunks that `workers` threads compute in increasing order, their
+    /// texts written in chunk order into one stream (`OrderedChunkWriter`, no concatenation);
+    /// Parquet: one range per worker, the parts' row groups appended in range order. Either way
     /// the file is sorted by user_id, start_time, user_session, product_id and the same query
-    /// gives the same bytes). Everything is written under a temporary name in the output's
+    /// gives the same bytes. Everything is written under a temporary name in the output's
     /// folder and renamed at the end: a failed run never leaves a file under the final name.
     ///
     /// Errors: `.missingStore` (no store / no events), `.columnar` (a corrupt store file, named),
     /// `.outputNotWritable` (cannot create or write the output), `.invalidWindow` (bad format).
     /// A window without data is not an error: a header-only output and a warning.
-    /// Memory: per worker, one decoded row group per store file in the window plus one user.
+    /// Memory: per worker, one decoded row group per store file in the window plus one user;
+    /// CSV also holds at most `OutputChunking.window(workers:)` chunk texts.
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
                            workers: Int = 2) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
         let format = format ?? (path.lowercased().hasSuffix(".parquet") || path.lowercased().hasSuffix(".pq") ? .parquet : .csv)
         let plan = try StoreScan.plan(store: store, window: window)
-        let ranges = UserSplit.ranges(runs: plan.runs, window: window, workers: max(1, workers))
-        let sharedBatches = SharedBatches(runs: plan.runs, window: window, ranges: ranges)
+        let workers = max(1, workers)
         let temp = temporaryName(for: path)
-        let parts = ranges.indices.map { $0 == 0 ? temp : temp + ".part\($0)" }
-        var cleanup = parts
+        var cleanup = [temp]
         defer { for p in cleanup { try? FileIO.remove(p) } }
 
         let stats: [ExecutionStats]
+        let workerCount: Int
         switch format {
         case .csv:
-            var handles: [WriteHandle] = []
-            for p in parts {
-                do { handles.append(try WriteHandle(path: p)) } catch {
-                    throw .outputNotWritable(path: path, reason: error.description)
-                }
-            }
-            let shared = handles
-            stats = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ExecutionStats in
-                var sink = CSVSink(handle: shared[i], header: i == 0)
-                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], shared: sharedBatches, sink: &sink)
-                try sink.flush()
-                return s
-            }
-            do {
-                for h in handles { try h.close() }
-                for i in parts.indices where i > 0 { try FileAppend.append(parts[i], to: parts[0]) }
-            } catch {
-                throw .outputNotWritable(path: path, reason: error.description)
-            }
+            let chunks = UserSplit.ranges(runs: plan.runs, window: window,
+                                          workers: OutputChunking.chunkCount(runs: plan.runs, window: window, workers: workers))
+            workerCount = min(workers, chunks.count)
+            stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
         case .parquet:
+            let ranges = UserSplit.ranges(runs: plan.runs, window: window, workers: workers)
+            workerCount = ranges.count
+            let sharedBatches = SharedBatches(runs: plan.runs, window: window, ranges: ranges)
+            let parts = ranges.indices.map { $0 == 0 ? temp : temp + ".part\($0)" }
+            cleanup = parts
             var sinks: [ParquetSink] = []
             for (i, p) in parts.enumerated() { sinks.append(try ParquetSink(path: p, scratch: i > 0)) }
             let shared = SinkBox(sinks)
@@ -117,7 +109,46 @@ extension LearningBase {
                             + "wrote a header-only \(format.rawValue) file")
         }
         return LearningBaseReport(outputPath: path, format: format, stats: total, files: plan.runs.count,
-                                  daysInWindow: plan.daysInWindow, workers: ranges.count, warnings: warnings)
+                                  daysInWindow: plan.daysInWindow, workers: workerCount, warnings: warnings)
+    }
+
+    /// Computes the CSV chunks `chunks` (contiguous increasing user ranges) on `workers` threads
+    /// into the new file `temp`: the header, then each chunk's rows in chunk order.
+    static func writeCSV(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
+                         to temp: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+        let handle: WriteHandle
+        do throws(ColumnarError) {
+            handle = try WriteHandle(path: temp)
+            var header = ContiguousArray<UInt8>()
+            CSVSink.appendHeader(to: &header)
+            try handle.write(Array(header))
+        } catch {
+            throw .outputNotWritable(path: path, reason: error.description)
+        }
+        let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
+        let writer = OrderedChunkWriter(handle: handle, chunks: chunks.count, window: OutputChunking.window(workers: workers),
+                                          bufferCapacity: OutputChunking.bufferCapacity)
+        let stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
+            var total = ExecutionStats()
+            var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
+            defer { lead.deallocate(); middle.deallocate() }
+            while let (c, buffer) = writer.next() {
+                var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle)
+                do throws(QueryError) {
+                    total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
+                } catch {
+                    sink.buffer.deallocate()
+                    writer.fail(error)
+                    throw error
+                }
+                (lead, middle) = (sink.lead, sink.middle)
+                writer.complete(c, sink.buffer)
+            }
+            return total
+        }
+        try writer.finish()
+        do { try handle.close() } catch { throw .outputNotWritable(path: path, reason: error.description) }
+        return stats
     }
 
     /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).

@@ -67,7 +67,7 @@ extension UserAccumulator {
     }
 
     func sessionText(_ session: Int) -> String {
-        text(TextRef(offset: sTextOffset[session], length: sTextLength[session]))!
+        text(TextRef(offset: sessions[session].textOffset, length: sessions[session].textLength))!
     }
 
     /// Product id of a product key (nil for the NULL product).
@@ -77,19 +77,20 @@ extension UserAccumulator {
 
     /// The output row at position `i` of `outGroups` (allocates Strings: not for hot paths).
     func row(_ i: Int) -> LearningBaseRow {
-        let g = Int(outGroups[i])
-        let s = Int(gSession[g])
-        let start = sStart[s], end = sEnd[s]
+        let group = groups[Int(outGroups[i])]
+        let s = Int(group.session)
+        let session = sessions[s]
+        let start = session.start, end = session.end
         let clock = SessionClock.fields(start)
         let cumulative = outCumulative[i]
         return LearningBaseRow(
-            userId: userId, userSession: sessionText(s), productId: Self.productId(gProduct[g]),
-            price: gPriceCount[g] == 0 ? nil : gPriceSum[g] / Double(gPriceCount[g]),
-            categoryCode: text(gCategory[g]), brand: text(gBrand[g]), numViewsProduct: gViews[g],
-            purchased: gPurchased[g], startTime: start, endTime: end, numViewsSession: sProducts[s],
-            duration: SessionClock.seconds(from: start, to: end), startHour: clock.hour,
-            startMinute: clock.minute, startDayOfWeek: clock.dayOfWeek, sessionsPrecedentes: sRank[s],
-            numPrevAndCurrentProductViews: cumulative, numPrevProductViews: cumulative &- gViews[g])
+            userId: userId, userSession: sessionText(s), productId: Self.productId(group.product),
+            price: group.price, categoryCode: text(group.category), brand: text(group.brand),
+            numViewsProduct: group.views, purchased: group.purchased, startTime: start, endTime: end,
+            numViewsSession: session.products, duration: SessionClock.seconds(from: start, to: end),
+            startHour: clock.hour, startMinute: clock.minute, startDayOfWeek: clock.dayOfWeek,
+            sessionsPrecedentes: session.rank, numPrevAndCurrentProductViews: cumulative,
+            numPrevProductViews: cumulative &- group.views)
     }
 }
 

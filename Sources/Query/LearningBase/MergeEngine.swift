@@ -56,17 +56,23 @@ final class RunCursor {
             guard bounds.mayMatch(window, users: users) else { stats.batchesPruned += 1; continue }
             let filter = bounds.needsTimeFilter(window)
             let (run, window) = (run, window)
+            var decoded = false
             let decode = { () throws(QueryError) -> EventBatch in
-                try EventBatch(run.load(batch: index), window: window, needsFilter: filter, source: run.name)
+                decoded = true
+                return try EventBatch(run.load(batch: index), window: window, needsFilter: filter, source: run.name)
             }
             if let shared {
                 batch = try shared.batch(run: runIndex, batch: index, decode: decode)
             } else {
                 batch = try decode()
             }
-            stats.batchesRead += 1
-            if filter { stats.batchesFiltered += 1 }
-            stats.rowsScanned += batch!.count
+            // Read counters count decodes: a batch shared by several ranges counts once.
+            if decoded {
+                stats.batchesRead += 1
+                if filter { stats.batchesFiltered += 1 }
+                stats.rowsScanned += batch!.count
+            }
+            row = batch!.firstRow(userAtLeast: users.lowerBound)
             return
         }
     }

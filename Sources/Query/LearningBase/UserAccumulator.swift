@@ -18,25 +18,37 @@ import Columnar
 /// Memory: proportional to one user's sessions and groups (not events); arrays are reused
 /// across users, so steady state allocates nothing.
 struct UserAccumulator {
-    // Sessions (non-NULL only).
-    var sStart = ContiguousArray<Int64>()
-    var sEnd = ContiguousArray<Int64>()
-    var sTextOffset = ContiguousArray<Int32>()
-    var sTextLength = ContiguousArray<Int32>()
-    var sProducts = ContiguousArray<Int64>()
-    var sRank = ContiguousArray<Int32>()
+    /// One non-NULL session of the user: its time span, text in `pool`, distinct non-NULL
+    /// products and rank (`sessions_precedentes`, set by `finish`).
+    struct Session {
+        var start: Int64 = .max
+        var end: Int64 = .min
+        var products: Int64 = 0
+        var textOffset: Int32
+        var textLength: Int32
+        var rank: Int32 = 0
+    }
+
+    /// One (session, product) group: its key, counters and first category/brand texts.
+    struct Group {
+        var session: Int32
+        var product: UInt64
+        var views: Int64 = 0
+        var purchased = false
+        var priceSum: Double = 0
+        var priceCount: Int64 = 0
+        var category: TextRef
+        var brand: TextRef
+
+        /// The mean price, nil when no row had one.
+        @inline(__always) var price: Double? { priceCount == 0 ? nil : priceSum / Double(priceCount) }
+    }
+
+    // Sessions (non-NULL only) and groups, one record each (one uniqueness check per update).
+    var sessions = ContiguousArray<Session>()
     var hasNullSession = false
     var nullSessionStart: Int64 = .max
-
-    // Groups (session, product).
-    var gSession = ContiguousArray<Int32>()
-    var gProduct = ContiguousArray<UInt64>()
-    var gViews = ContiguousArray<Int64>()
-    var gPurchased = ContiguousArray<Bool>()
-    var gPriceSum = ContiguousArray<Double>()
-    var gPriceCount = ContiguousArray<Int64>()
-    var gCategory = ContiguousArray<TextRef>()
-    var gBrand = ContiguousArray<TextRef>()
+    var groups = ContiguousArray<Group>()
 
     /// Text bytes of the sessions and of the first category/brand values.
     let pool = BytePool()
@@ -48,7 +60,7 @@ struct UserAccumulator {
     private(set) var userId: Int32 = 0
     private var uuidSessions = KeyTable()
     private var rawSessions = KeyTable()
-    private var groups = KeyTable()
+    private var groupTable = KeyTable()
     private var productSums = KeyTable()
     private var productTotals = ContiguousArray<Int64>()
     private var sessionOrder = ContiguousArray<Int32>()
@@ -64,32 +76,20 @@ struct UserAccumulator {
     /// The NULL-product key; product `p` has key `p - Int32.min + 1` (so NULL sorts first).
     static let nullProduct: UInt64 = 0
 
-    var isEmpty: Bool { sStart.isEmpty && !hasNullSession }
+    var isEmpty: Bool { sessions.isEmpty && !hasNullSession }
 
     mutating func reset(user: Int32) {
         userId = user
-        sStart.removeAll(keepingCapacity: true)
-        sEnd.removeAll(keepingCapacity: true)
-        sTextOffset.removeAll(keepingCapacity: true)
-        sTextLength.removeAll(keepingCapacity: true)
-        sProducts.removeAll(keepingCapacity: true)
-        sRank.removeAll(keepingCapacity: true)
+        sessions.removeAll(keepingCapacity: true)
         hasNullSession = false
         nullSessionStart = .max
-        gSession.removeAll(keepingCapacity: true)
-        gProduct.removeAll(keepingCapacity: true)
-        gViews.removeAll(keepingCapacity: true)
-        gPurchased.removeAll(keepingCapacity: true)
-        gPriceSum.removeAll(keepingCapacity: true)
-        gPriceCount.removeAll(keepingCapacity: true)
-        gCategory.removeAll(keepingCapacity: true)
-        gBrand.removeAll(keepingCapacity: true)
+        groups.removeAll(keepingCapacity: true)
         pool.removeAll()
         outGroups.removeAll(keepingCapacity: true)
         outCumulative.removeAll(keepingCapacity: true)
         uuidSessions.clear()
         rawSessions.clear()
-        groups.clear()
+        groupTable.clear()
         lastSession = -1
         lastGroup = -1
     }
@@ -119,8 +119,10 @@ struct UserAccumulator {
             return
         }
         let s = Int(session)
-        if time < sStart[s] { sStart[s] = time }
-        if time > sEnd[s] { sEnd[s] = time }
+        sessions.withUnsafeMutableBufferPointer { all in
+            if time < all[s].start { all[s].start = time }
+            if time > all[s].end { all[s].end = time }
+        }
 
         let pid = batch.productIds[row]
         let product: UInt64 = batch.productValid.isSet(row) && Int32Rule.fits(pid)
@@ -130,29 +132,27 @@ struct UserAccumulator {
             group = Int(lastGroup)
         } else {
             let key = UInt64(UInt32(bitPattern: session)) << 33 | product
-            if let g = groups.find(0, key) {
+            if let g = groupTable.find(0, key) {
                 group = Int(g)
             } else {
-                group = gSession.count
-                groups.insert(0, key, Int32(group))
-                gSession.append(session)
-                gProduct.append(product)
-                gViews.append(0)
-                gPurchased.append(false)
-                gPriceSum.append(0)
-                gPriceCount.append(0)
-                gCategory.append(copyText(batch.category, row))
-                gBrand.append(copyText(batch.brand, row))
-                if product != Self.nullProduct { sProducts[s] &+= 1 }
+                group = groups.count
+                groupTable.insert(0, key, Int32(group))
+                groups.append(Group(session: session, product: product,
+                                    category: copyText(batch.category, row), brand: copyText(batch.brand, row)))
+                if product != Self.nullProduct { sessions[s].products &+= 1 }
             }
             lastGroup = Int32(group); lastGroupSession = session; lastGroupProduct = product
         }
         let kind = batch.kinds[row]
-        if kind == EventBatch.Kind.view { gViews[group] &+= 1 }
-        if kind == EventBatch.Kind.purchase { gPurchased[group] = true }
-        if batch.priceValid.isSet(row) {
-            gPriceSum[group] += batch.prices[row]
-            gPriceCount[group] &+= 1
+        let hasPrice = batch.priceValid.isSet(row)
+        let price = hasPrice ? batch.prices[row] : 0
+        groups.withUnsafeMutableBufferPointer { all in
+            if kind == EventBatch.Kind.view { all[group].views &+= 1 }
+            if kind == EventBatch.Kind.purchase { all[group].purchased = true }
+            if hasPrice {
+                all[group].priceSum += price
+                all[group].priceCount &+= 1
+            }
         }
     }
 
@@ -166,36 +166,42 @@ struct UserAccumulator {
         return TextRef(offset: offset, length: length)
     }
 
-    private mutating func newSession() -> Int32 {
-        let index = Int32(sStart.count)
-        sStart.append(.max)
-        sEnd.append(.min)
-        sProducts.append(0)
+    private mutating func newSession(textLength: Int) -> Int32 {
+        let index = Int32(sessions.count)
+        sessions.append(Session(textOffset: Int32(truncatingIfNeeded: pool.count), textLength: Int32(truncatingIfNeeded: textLength)))
         return index
     }
 
     private mutating func uuidSession(_ h: UInt64, _ l: UInt64) -> Int32 {
         if let s = uuidSessions.find(h, l) { return s }
-        let s = newSession()
+        let s = newSession(textLength: 36)
         uuidSessions.insert(h, l, s)
-        sTextOffset.append(Int32(truncatingIfNeeded: pool.count))
-        sTextLength.append(36)
         pool.appendUninitialized(36) { out in UserAccumulator.formatUUID(h, l, into: out) }
         return s
     }
 
+    /// Two lowercase hex digits of each byte value.
+    static let hexPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for v in 0..<256 {
+            for nibble in [UInt8(v >> 4), UInt8(v & 15)] { pairs.append(nibble < 10 ? 48 + nibble : 87 + nibble) }
+        }
+        return pairs
+    }()
+
     /// Writes the 36-byte canonical lowercase text of the uuid `(h, l)` (big-endian halves).
     @inline(__always)
     static func formatUUID(_ h: UInt64, _ l: UInt64, into out: UnsafeMutablePointer<UInt8>) {
-        var o = 0
-        for i in 0..<16 {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o &+= 1 }
-            let byte = i < 8 ? UInt8(truncatingIfNeeded: h >> UInt64(56 &- 8 &* i))
-                             : UInt8(truncatingIfNeeded: l >> UInt64(56 &- 8 &* (i &- 8)))
-            let hiNibble = byte >> 4, loNibble = byte & 15
-            out[o] = hiNibble < 10 ? hiNibble &+ 48 : hiNibble &+ 87
-            out[o &+ 1] = loNibble < 10 ? loNibble &+ 48 : loNibble &+ 87
-            o &+= 2
+        hexPairs.withUnsafeBufferPointer { pairs in
+            var o = 0
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o &+= 1 }
+                let byte = i < 8 ? Int(truncatingIfNeeded: (h >> UInt64(56 &- 8 &* i)) & 0xFF)
+                                 : Int(truncatingIfNeeded: (l >> UInt64(56 &- 8 &* (i &- 8))) & 0xFF)
+                out[o] = pairs[byte &* 2]
+                out[o &+ 1] = pairs[byte &* 2 &+ 1]
+                o &+= 2
+            }
         }
     }
 
@@ -211,60 +217,82 @@ struct UserAccumulator {
         if let hit {
             if textEquals(hit, bytes) { return hit }
             // A (practically impossible) 128-bit collision: find the text by a linear scan.
-            for t in 0..<Int32(sStart.count) where textEquals(t, bytes) { return t }
+            for t in 0..<Int32(sessions.count) where textEquals(t, bytes) { return t }
         }
-        let s = newSession()
+        let s = newSession(textLength: bytes.count)
         if hit == nil { rawSessions.insert(h1, h2, s) }
-        sTextOffset.append(Int32(truncatingIfNeeded: pool.count))
-        sTextLength.append(Int32(truncatingIfNeeded: bytes.count))
         pool.append(contentsOf: bytes)
         return s
     }
 
     private func textEquals(_ session: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        let o = Int(sTextOffset[Int(session)]), n = Int(sTextLength[Int(session)])
+        let o = Int(sessions[Int(session)].textOffset), n = Int(sessions[Int(session)].textLength)
         guard n == bytes.count else { return false }
         return pool.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[o ..< o + n]).elementsEqual(bytes) }
     }
 
     /// Compares the texts of two sessions as UTF-8 bytes.
     private func textLess(_ a: Int32, _ b: Int32) -> Bool {
-        let oa = Int(sTextOffset[Int(a)]), na = Int(sTextLength[Int(a)])
-        let ob = Int(sTextOffset[Int(b)]), nb = Int(sTextLength[Int(b)])
+        let oa = Int(sessions[Int(a)].textOffset), na = Int(sessions[Int(a)].textLength)
+        let ob = Int(sessions[Int(b)].textOffset), nb = Int(sessions[Int(b)].textLength)
         return pool.withUnsafeBytes { raw in
             UnsafeRawBufferPointer(rebasing: raw[oa ..< oa + na])
                 .lexicographicallyPrecedes(UnsafeRawBufferPointer(rebasing: raw[ob ..< ob + nb]))
         }
     }
 
-    /// Ranks the sessions and orders the output rows; fills `sRank`, `outGroups`, `outCumulative`.
+    /// Ranks the sessions and orders the output rows; fills the sessions' `rank`, `outGroups`, `outCumulative`.
     mutating func finish() {
-        let sessionCount = sStart.count
+        if sessions.count == 1 { finishSingleSession() } else { finishGeneral() }
+    }
+
+    /// `finish` for a user with one non-NULL session (plus perhaps the NULL one): its groups
+    /// have distinct products and one start time, so rows go in product order and each row's
+    /// RANGE sum is its own views — what `finishGeneral` computes, without sorting sessions or
+    /// hashing products.
+    mutating func finishSingleSession() {
+        sessions[0].rank = hasNullSession && nullSessionStart <= sessions[0].start ? 1 : 0
+        groupKeys.removeAll(keepingCapacity: true)
+        for g in 0..<groups.count { groupKeys.append((groups[g].product, Int32(g))) }
+        if groupKeys.count > 1 { groupKeys.sort { $0.0 < $1.0 } }
+        outGroups.removeAll(keepingCapacity: true)
+        outCumulative.removeAll(keepingCapacity: true)
+        for (_, g) in groupKeys {
+            outGroups.append(g)
+            outCumulative.append(groups[Int(g)].views)
+        }
+    }
+
+    /// The general ranking and RANGE-frame pass (any number of sessions).
+    mutating func finishGeneral() {
+        let sessionCount = sessions.count
         // Session order: (start, text); the NULL session is placed first among its start peers.
         var order = sessionOrder
         sessionOrder = []
         order.removeAll(keepingCapacity: true)
         for s in 0..<Int32(sessionCount) { order.append(s) }
-        let starts = sStart
-        order.sort { a, b in
-            let sa = starts[Int(a)], sb = starts[Int(b)]
-            if sa != sb { return sa < sb }
-            return textLess(a, b)
+        if sessionCount > 1 {
+            let all = sessions
+            order.sort { a, b in
+                let sa = all[Int(a)].start, sb = all[Int(b)].start
+                if sa != sb { return sa < sb }
+                return textLess(a, b)
+            }
         }
         sessionOrder = order
-        sRank.removeAll(keepingCapacity: true)
-        sRank.append(contentsOf: repeatElement(0, count: sessionCount))
-        for (position, s) in sessionOrder.enumerated() {
-            var rank = Int32(position)
-            if hasNullSession && nullSessionStart <= starts[Int(s)] { rank += 1 }
-            sRank[Int(s)] = rank
+        sessions.withUnsafeMutableBufferPointer { all in
+            for (position, s) in sessionOrder.enumerated() {
+                var rank = Int32(position)
+                if hasNullSession && nullSessionStart <= all[Int(s)].start { rank += 1 }
+                all[Int(s)].rank = rank
+            }
         }
         // Output order: (session rank, product key NULL first).
         groupKeys.removeAll(keepingCapacity: true)
-        for g in 0..<gSession.count {
-            groupKeys.append((UInt64(UInt32(bitPattern: sRank[Int(gSession[g])])) << 33 | gProduct[g], Int32(g)))
+        for g in 0..<groups.count {
+            groupKeys.append((UInt64(UInt32(bitPattern: sessions[Int(groups[g].session)].rank)) << 33 | groups[g].product, Int32(g)))
         }
-        groupKeys.sort { $0.0 < $1.0 }
+        if groupKeys.count > 1 { groupKeys.sort { $0.0 < $1.0 } }
         // RANGE frame: add a whole block of sessions sharing a start time, then read the sums.
         productSums.clear()
         productTotals.removeAll(keepingCapacity: true)
@@ -274,24 +302,24 @@ struct UserAccumulator {
         for (_, g) in groupKeys { outGroups.append(g) }
         var blockStart = 0
         while blockStart < outGroups.count {
-            let start = sStart[Int(gSession[Int(outGroups[blockStart])])]
+            let start = sessions[Int(groups[Int(outGroups[blockStart])].session)].start
             var blockEnd = blockStart
-            while blockEnd < outGroups.count && sStart[Int(gSession[Int(outGroups[blockEnd])])] == start {
+            while blockEnd < outGroups.count && sessions[Int(groups[Int(outGroups[blockEnd])].session)].start == start {
                 let g = Int(outGroups[blockEnd])
                 let slot: Int
-                if let found = productSums.find(0, gProduct[g]) {
+                if let found = productSums.find(0, groups[g].product) {
                     slot = Int(found)
                 } else {
                     slot = productTotals.count
-                    productSums.insert(0, gProduct[g], Int32(slot))
+                    productSums.insert(0, groups[g].product, Int32(slot))
                     productTotals.append(0)
                 }
-                productTotals[slot] &+= gViews[g]
+                productTotals[slot] &+= groups[g].views
                 blockEnd += 1
             }
             for i in blockStart..<blockEnd {
                 let g = Int(outGroups[i])
-                outCumulative[i] = productTotals[Int(productSums.find(0, gProduct[g])!)]
+                outCumulative[i] = productTotals[Int(productSums.find(0, groups[g].product)!)]
             }
             blockStart = blockEnd
         }

@@ -15,7 +15,7 @@ enum UserSplit {
                 let bounds = run.bounds(batch: b)
                 guard bounds.mayMatch(window, users: all), let lo = bounds.userMin, let hi = bounds.userMax else { continue }
                 // Spread the batch's rows over its [min, max] range as a few sample points.
-                let samples = 4
+                let samples = 16
                 for k in 0..<samples {
                     let v = lo &+ Int64((Double(hi &- lo) * Double(k) / Double(samples)).rounded(.down))
                     points.append((v, bounds.rows / samples + (k < bounds.rows % samples ? 1 : 0)))

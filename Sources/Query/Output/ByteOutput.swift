@@ -21,7 +21,7 @@ extension ByteOutput {
 }
 
 /// A growable byte buffer on raw memory. Not copyable in spirit: exactly one owner calls
-/// `deallocate()` once (`CSVSink` does it in its deinit). Memory: `capacity` bytes.
+/// `deallocate()` once (e.g. `OrderedChunkWriter` for chunk buffers). Memory: `capacity` bytes.
 struct RawBytes: ByteOutput {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0

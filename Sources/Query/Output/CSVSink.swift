@@ -1,41 +1,9 @@
 import Columnar
 
-/// Writes learning-base rows as the reference job's CSV text (learning-base.md §5.3) into a
-/// raw byte buffer, flushed to `handle` every `flushBytes`. Owned by one worker.
-/// Memory: about `flushBytes` plus one user's rows.
-final class CSVSink: LearningBaseSink {
-    let handle: WriteHandle
-    private var buffer: RawBytes
-    private var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
-    let flushBytes = 1 << 20
-
-    init(handle: WriteHandle, header: Bool) {
-        self.handle = handle
-        buffer = RawBytes(capacity: flushBytes + (64 << 10))
-        if header { CSVSink.appendHeader(to: &buffer) }
-    }
-
-    deinit {
-        buffer.deallocate()
-        lead.deallocate()
-        middle.deallocate()
-    }
-
-    func consume(_ user: UserAccumulator) throws(QueryError) {
-        CSVSink.appendRows(user, to: &buffer, lead: &lead, middle: &middle)
-        if buffer.count >= flushBytes { try flush() }
-    }
-
-    func flush() throws(QueryError) {
-        do {
-            try handle.write(buffer.bytes)
-        } catch {
-            buffer.removeAll()
-            throw QueryError.outputNotWritable(path: handle.path, reason: error.description)
-        }
-        buffer.removeAll()
-    }
-
+/// The reference job's CSV text of learning-base rows (learning-base.md §5.3): the header
+/// and one finished user's lines, appended to any `ByteOutput` (`RawBytes` in the writer,
+/// `ContiguousArray` in tests and in-memory uses).
+enum CSVSink {
     static func appendHeader<O: ByteOutput>(to out: inout O) {
         var line = LearningBaseRow.columnNames.joined(separator: ",") + "\n"
         line.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
@@ -63,36 +31,37 @@ final class CSVSink: LearningBaseSink {
         var current = -1
         u.pool.withUnsafeBytes { pool in
             for i in 0..<u.outGroups.count {
-                let g = Int(u.outGroups[i])
-                let s = Int(u.gSession[g])
+                let group = u.groups[Int(u.outGroups[i])]
+                let s = Int(group.session)
                 if s != current {
                     current = s
+                    let session = u.sessions[s]
                     lead.removeAll()
                     CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
-                    let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
+                    let so = Int(session.textOffset), sl = Int(session.textLength)
                     CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead); lead.append(comma)
                     middle.removeAll()
-                    let start = u.sStart[s], end = u.sEnd[s]
+                    let start = session.start, end = session.end
                     CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
                     CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
-                    CSVText.appendInt(u.sProducts[s], to: &middle); middle.append(comma)
+                    CSVText.appendInt(session.products, to: &middle); middle.append(comma)
                     CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &middle); middle.append(comma)
                     let clock = SessionClock.fields(start)
                     CSVText.appendInt(Int64(clock.hour), to: &middle); middle.append(comma)
                     CSVText.appendInt(Int64(clock.minute), to: &middle); middle.append(comma)
                     CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
-                    CSVText.appendInt(Int64(u.sRank[s]), to: &middle); middle.append(comma)
+                    CSVText.appendInt(Int64(session.rank), to: &middle); middle.append(comma)
                 }
                 out.append(contentsOf: lead.bytes)
-                if let p = UserAccumulator.productId(u.gProduct[g]) { CSVText.appendInt(Int64(p), to: &out) }
+                if let p = UserAccumulator.productId(group.product) { CSVText.appendInt(Int64(p), to: &out) }
                 out.append(comma)
-                if u.gPriceCount[g] > 0 { JavaDouble.append(u.gPriceSum[g] / Double(u.gPriceCount[g]), to: &out) }
+                if let price = group.price { JavaDouble.append(price, to: &out) }
                 out.append(comma)
-                appendText(u.gCategory[g], pool, to: &out); out.append(comma)
-                appendText(u.gBrand[g], pool, to: &out); out.append(comma)
-                let views = u.gViews[g]
+                appendText(group.category, pool, to: &out); out.append(comma)
+                appendText(group.brand, pool, to: &out); out.append(comma)
+                let views = group.views
                 CSVText.appendInt(views, to: &out); out.append(comma)
-                out.append(u.gPurchased[g] ? "true," : "false,")
+                out.append(group.purchased ? "true," : "false,")
                 out.append(contentsOf: middle.bytes)
                 let cumulative = u.outCumulative[i]
                 CSVText.appendInt(cumulative, to: &out); out.append(comma)
@@ -100,5 +69,18 @@ final class CSVSink: LearningBaseSink {
                 out.append(0x0A)
             }
         }
+    }
+}
+
+/// Appends CSV rows (no header) into one output chunk's buffer, with the worker's reused
+/// per-session scratch texts. Owned by one worker for one chunk; never flushes (the chunk's
+/// buffer goes to `OrderedChunkWriter`). Memory: the chunk's text.
+struct CSVChunkSink: LearningBaseSink {
+    var buffer: RawBytes
+    var lead: RawBytes
+    var middle: RawBytes
+
+    mutating func consume(_ user: UserAccumulator) throws(QueryError) {
+        CSVSink.appendRows(user, to: &buffer, lead: &lead, middle: &middle)
     }
 }

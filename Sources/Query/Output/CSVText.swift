@@ -6,7 +6,43 @@ public enum CSVText {
     /// A string field: trimmed of leading/trailing bytes ≤ 0x20; quoted when the *untrimmed*
     /// value contains `,` `"` CR or LF, with `"` → `\"` and `\` → `\\` inside the quotes;
     /// an empty (or whitespace-only) value is written `""`.
+    ///
+    /// Fast path: a value that needs neither trimming nor quoting (the usual case) is copied
+    /// as is after a word-at-a-time scan; anything else goes through `appendStringGeneral`.
+    @inline(__always)
     public static func appendString<O: ByteOutput>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
+        if isVerbatim(bytes) { out.append(contentsOf: bytes) } else { appendStringGeneral(bytes, to: &out) }
+    }
+
+    /// True when `appendStringGeneral` would write `bytes` unchanged: not empty, first and last
+    /// byte above 0x20, and no `,` `"` CR or LF (checked 8 bytes at a time).
+    @inline(__always)
+    static func isVerbatim(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let n = bytes.count
+        guard n > 0, bytes[0] > 0x20, bytes[n &- 1] > 0x20 else { return false }
+        var i = 0
+        while i &+ 8 <= n {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if hasByte(w, 0x2C) || hasByte(w, 0x22) || hasByte(w, 0x0D) || hasByte(w, 0x0A) { return false }
+            i &+= 8
+        }
+        while i < n {
+            let b = bytes[i]
+            if b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A { return false }
+            i &+= 1
+        }
+        return true
+    }
+
+    /// True when some byte of `w` equals `b` (exact: the classic zero-byte test on `w ^ bbbb…`).
+    @inline(__always)
+    static func hasByte(_ w: UInt64, _ b: UInt8) -> Bool {
+        let x = w ^ (0x0101_0101_0101_0101 &* UInt64(b))
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// The byte-at-a-time string encoding (any value; the safe twin of the fast path).
+    public static func appendStringGeneral<O: ByteOutput>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
         var needsQuotes = false
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A { needsQuotes = true; break }
         var lo = 0, hi = bytes.count
@@ -28,18 +64,54 @@ public enum CSVText {
         s.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
     }
 
-    /// Plain decimal of an unsigned integer.
+    /// "00" "01" … "99": the two ASCII digits of each value below 100.
+    static let digitPairs: [UInt8] = {
+        var pairs: [UInt8] = []
+        for v in 0..<100 {
+            let tens = UInt8(v / 10), ones = UInt8(v % 10)
+            pairs.append(48 + tens)
+            pairs.append(48 + ones)
+        }
+        return pairs
+    }()
+
+    /// Plain decimal of an unsigned integer: two digits per step from `digitPairs` into a
+    /// 20-byte scratch, then one append (`appendDecimalGeneral` is the digit-by-digit twin).
     @inline(__always)
     public static func appendDecimal<O: ByteOutput>(_ v: UInt64, to out: inout O) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
         var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var n = 0
-        var x = v
         withUnsafeMutableBytes(of: &tmp) { buf in
-            while x > 0 { buf[n] = UInt8(truncatingIfNeeded: x % 10) &+ 48; x /= 10; n &+= 1 }
-            var i = n &- 1
-            while i >= 0 { out.append(buf[i]); i &-= 1 }
+            digitPairs.withUnsafeBufferPointer { pairs in
+                var x = v
+                var i = 24
+                while x >= 100 {
+                    let r = Int(truncatingIfNeeded: x % 100)
+                    x /= 100
+                    i &-= 2
+                    buf[i] = pairs[r &* 2]
+                    buf[i &+ 1] = pairs[r &* 2 &+ 1]
+                }
+                if x >= 10 {
+                    i &-= 2
+                    buf[i] = pairs[Int(x) &* 2]
+                    buf[i &+ 1] = pairs[Int(x) &* 2 &+ 1]
+                } else {
+                    i &-= 1
+                    buf[i] = UInt8(truncatingIfNeeded: x) &+ 48
+                }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[i ..< 24]))
+            }
         }
+    }
+
+    /// Digit-by-digit decimal (the safe twin of `appendDecimal`).
+    public static func appendDecimalGeneral<O: ByteOutput>(_ v: UInt64, to out: inout O) {
+        if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
+        var digits: [UInt8] = []
+        var x = v
+        while x > 0 { digits.append(UInt8(truncatingIfNeeded: x % 10) &+ 48); x /= 10 }
+        for d in digits.reversed() { out.append(d) }
     }
 
     @inline(__always)
@@ -55,7 +127,38 @@ public enum CSVText {
     }
 
     /// `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'` of a UTC timestamp (Spark's `…SSSXXX` in UTC).
+    /// Years 1000–9999 are formatted into a 24-byte scratch and appended at once; other years
+    /// go through `appendTimestampGeneral` (the safe twin).
+    @inline(__always)
     public static func appendTimestamp<O: ByteOutput>(_ micros: Int64, to out: inout O) {
+        let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
+        let inDay = micros &- day &* 86_400_000_000
+        let (y, m, d) = CivilTime.civilFromDays(day)
+        guard y >= 1000 && y <= 9999 else { appendTimestampGeneral(micros, to: &out); return }
+        let secs = inDay / 1_000_000
+        let millis = Int(inDay / 1000 % 1000)
+        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &tmp) { buf in
+            digitPairs.withUnsafeBufferPointer { pairs in
+                @inline(__always) func put2(_ v: Int, _ at: Int) {
+                    buf[at] = pairs[v &* 2]
+                    buf[at &+ 1] = pairs[v &* 2 &+ 1]
+                }
+                put2(Int(y / 100), 0); put2(Int(y % 100), 2); buf[4] = 0x2D
+                put2(Int(m), 5); buf[7] = 0x2D
+                put2(Int(d), 8); buf[10] = 0x54
+                put2(Int(secs / 3600), 11); buf[13] = 0x3A
+                put2(Int(secs / 60 % 60), 14); buf[16] = 0x3A
+                put2(Int(secs % 60), 17); buf[19] = 0x2E
+                buf[20] = UInt8(truncatingIfNeeded: millis / 100) &+ 48
+                put2(millis % 100, 21); buf[23] = 0x5A
+            }
+            out.append(contentsOf: UnsafeRawBufferPointer(buf))
+        }
+    }
+
+    /// The general timestamp text (any year: sign and at least four digits).
+    public static func appendTimestampGeneral<O: ByteOutput>(_ micros: Int64, to out: inout O) {
         let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
         let inDay = micros - day * 86_400_000_000
         let (y, m, d) = CivilTime.civilFromDays(day)
@@ -64,7 +167,7 @@ public enum CSVText {
         if year < 1000 {
             for p in [UInt64(1000), 100, 10] where year < p { out.append(48) }
         }
-        appendDecimal(year, to: &out)
+        appendDecimalGeneral(year, to: &out)
         out.append(UInt8(ascii: "-")); append2(m, to: &out)
         out.append(UInt8(ascii: "-")); append2(d, to: &out)
         out.append(UInt8(ascii: "T"))

@@ -21,9 +21,9 @@ public enum JavaDouble {
         if magnitude >= 0.01 && magnitude < 10_000_000 {
             // If m/100 rounds to x, it is the unique shortest round-trip decimal: any other
             // decimal with ≤ 2 fractional digits is ≥ 0.01 away, far more than an ulp here.
-            let m = (magnitude * 100).rounded()
-            if m / 100 == magnitude {
-                let cents = UInt64(m)
+            // Nearest integer by truncation (no libm call); the check below is what proves it.
+            let cents = UInt64(magnitude * 100 + 0.5)
+            if Double(cents) / 100 == magnitude {
                 if x < 0 { out.append(UInt8(ascii: "-")) }
                 CSVText.appendDecimal(cents / 100, to: &out)
                 out.append(UInt8(ascii: "."))

@@ -108,37 +108,37 @@ struct OutputColumns {
     mutating func append(_ u: UserAccumulator) {
         u.pool.withUnsafeBytes { pool in
             for i in 0..<u.outGroups.count {
-                let g = Int(u.outGroups[i])
-                let s = Int(u.gSession[g])
+                let group = u.groups[Int(u.outGroups[i])]
+                let s = u.sessions[Int(group.session)]
                 userId.append(u.userId)
-                let so = Int(u.sTextOffset[s]), sl = Int(u.sTextLength[s])
+                let so = Int(s.textOffset), sl = Int(s.textLength)
                 session.appendBytes(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]))
-                if let p = UserAccumulator.productId(u.gProduct[g]) {
+                if let p = UserAccumulator.productId(group.product) {
                     product.append(p); productValid.append(true)
                 } else {
                     product.append(0); productValid.append(false); productNulls += 1
                 }
-                if u.gPriceCount[g] > 0 {
-                    price.append(u.gPriceSum[g] / Double(u.gPriceCount[g])); priceValid.append(true)
+                if let p = group.price {
+                    price.append(p); priceValid.append(true)
                 } else {
                     price.append(0); priceValid.append(false); priceNulls += 1
                 }
-                Self.append(u.gCategory[g], pool, to: &category)
-                Self.append(u.gBrand[g], pool, to: &brand)
-                views.append(u.gViews[g])
-                purchased.append(u.gPurchased[g])
-                let st = u.sStart[s], en = u.sEnd[s]
+                Self.append(group.category, pool, to: &category)
+                Self.append(group.brand, pool, to: &brand)
+                views.append(group.views)
+                purchased.append(group.purchased)
+                let st = s.start, en = s.end
                 start.append(st)
                 end.append(en)
-                sessionViews.append(u.sProducts[s])
+                sessionViews.append(s.products)
                 duration.append(SessionClock.seconds(from: st, to: en))
                 let clock = SessionClock.fields(st)
                 hour.append(clock.hour)
                 minute.append(clock.minute)
                 dayOfWeek.append(clock.dayOfWeek)
-                rank.append(u.sRank[s])
+                rank.append(s.rank)
                 cumulative.append(u.outCumulative[i])
-                previous.append(u.outCumulative[i] &- u.gViews[g])
+                previous.append(u.outCumulative[i] &- group.views)
             }
         }
         rows += u.outGroups.count

@@ -169,13 +169,52 @@ struct ColumnBuilder {
     private mutating func appendDictionaryDense() {
         switch physical {
         case .boolean: for i in indices { bools.append(dictBools[Int(i)]) }
-        case .int32: for i in indices { ints32.append(dictInts32[Int(i)]) }
-        case .int64: for i in indices { ints64.append(dictInts64[Int(i)]) }
-        case .float, .double:
-            for i in indices { doubles.append(dictDoubles[Int(i)]) }
+        case .int32: Self.gather(dictInts32, indices, zero: 0, into: &ints32)
+        case .int64: Self.gather(dictInts64, indices, zero: 0, into: &ints64)
+        case .float, .double: Self.gather(dictDoubles, indices, zero: 0, into: &doubles)
         case .fixedLenByteArray:
             for i in indices { fixed.append(contentsOf: dictFixed[(Int(i) * width)..<(Int(i) * width + width)]) }
         default: break
+        }
+    }
+
+    /// Appends `dictionary[i]` for each index straight into `out` (one resize, then a plain
+    /// loop). Indices were checked against the dictionary size by `decodeIndices`; they are
+    /// checked again here (a bad one traps instead of reading out of bounds).
+    static func gather<T>(_ dictionary: ContiguousArray<T>, _ indices: ContiguousArray<UInt32>, zero: T,
+                          into out: inout ContiguousArray<T>) {
+        let base = out.count
+        out.append(contentsOf: repeatElement(zero, count: indices.count))
+        dictionary.withUnsafeBufferPointer { d in
+            out.withUnsafeMutableBufferPointer { o in
+                indices.withUnsafeBufferPointer { idx in
+                    for k in 0..<idx.count {
+                        let i = Int(idx[k])
+                        precondition(i < d.count)
+                        o[base &+ k] = d[i]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Appends one slot per level: the next dense value where the level is 1, `zero` where 0.
+    /// Callers guarantee `dense.count` equals the number of 1 levels.
+    static func scatter<T>(_ dense: ContiguousArray<T>, levels: ContiguousArray<UInt32>, zero: T,
+                           into out: inout ContiguousArray<T>) {
+        let base = out.count
+        out.append(contentsOf: repeatElement(zero, count: levels.count))
+        dense.withUnsafeBufferPointer { d in
+            out.withUnsafeMutableBufferPointer { o in
+                levels.withUnsafeBufferPointer { lv in
+                    var k = 0
+                    for i in 0..<lv.count where lv[i] != 0 {
+                        precondition(k < d.count)
+                        o[base &+ i] = d[k]
+                        k &+= 1
+                    }
+                }
+            }
         }
     }
 
@@ -227,10 +266,8 @@ struct ColumnBuilder {
         if isDictionary && dictionaryMode {
             dictionaryPagesUsed += 1
             if let levels {
-                var k = 0
-                for l in levels {
-                    if l != 0 { codes.append(indices[k]); k += 1 } else { codes.append(0) }
-                }
+                guard indices.count == present else { throw DecodeError("dictionary index count \(indices.count) for \(present) values") }
+                Self.scatter(indices, levels: levels, zero: 0, into: &codes)
             } else {
                 codes.append(contentsOf: indices)
             }
@@ -356,18 +393,24 @@ struct LevelBits {
     /// on a level above the maximum 1.
     mutating func append(_ levels: ContiguousArray<UInt32>) throws(DecodeError) -> Int {
         var present = 0
-        var bad = false
-        levels.withUnsafeBufferPointer { lv in
-            for l in lv {
-                if count & 63 == 0 { words.append(0) }
-                bad = bad || l > 1
-                let bit = UInt64(l & 1)
-                words[count >> 6] |= bit << UInt64(count & 63)
-                present &+= Int(l & 1)
-                count &+= 1
+        var seen: UInt32 = 0
+        let needed = (count &+ levels.count &+ 63) >> 6
+        if words.count < needed { words.append(contentsOf: repeatElement(0, count: needed - words.count)) }
+        let start = count
+        words.withUnsafeMutableBufferPointer { w in
+            levels.withUnsafeBufferPointer { lv in
+                var c = start
+                for l in lv {
+                    seen |= l
+                    w[c &>> 6] |= UInt64(l & 1) &<< UInt64(c & 63)
+                    present &+= Int(l & 1)
+                    c &+= 1
+                }
             }
         }
-        if bad { throw DecodeError("definition level above the maximum 1") }
+        // Any level ≥ 2 sets a bit above bit 0 of `seen`.
+        if seen > 1 { throw DecodeError("definition level above the maximum 1") }
+        count &+= levels.count
         return present
     }
 
