@@ -133,7 +133,7 @@ extension LearningBase {
             var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
             defer { lead.deallocate(); middle.deallocate() }
             while let (c, buffer) = writer.next() {
-                var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle)
+                var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle, index: c, writer: writer)
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
                 } catch {

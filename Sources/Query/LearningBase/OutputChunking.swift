@@ -4,7 +4,7 @@
 /// chunk's text stays small (about `rowsPerChunk` candidate input rows, ~100 output bytes each),
 /// so the reorder window bounds memory at about `window × rowsPerChunk × 100` bytes.
 enum OutputChunking {
-    static let rowsPerChunk = 64_000
+    static let rowsPerChunk = 32_000
     static let maxChunks = 4096
 
     /// Chunk count for the rows of `runs`' batches that may match `window` (from statistics).

@@ -1,6 +1,7 @@
-/// Splits the user-id space into contiguous ranges of about equal row counts, one per worker,
-/// from the batches' user_id statistics (no data is read). Ranges cover all Int32 ids, in
-/// increasing order, so the workers' outputs concatenated in range order are globally sorted.
+/// Splits the user-id space into at most `workers` contiguous ranges of about equal row counts
+/// (one per worker, or per CSV output chunk), from the batches' user_id statistics (no data is
+/// read; 16 sample points per batch). Ranges cover all Int32 ids, in increasing order, so the
+/// ranges' outputs concatenated in range order are globally sorted.
 enum UserSplit {
     static let all: Range<Int64> = Int64(Int32.min) ..< Int64(Int32.max) + 1
 

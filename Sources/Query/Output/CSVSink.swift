@@ -73,14 +73,19 @@ enum CSVSink {
 }
 
 /// Appends CSV rows (no header) into one output chunk's buffer, with the worker's reused
-/// per-session scratch texts. Owned by one worker for one chunk; never flushes (the chunk's
-/// buffer goes to `OrderedChunkWriter`). Memory: the chunk's text.
+/// per-session scratch texts. Owned by one worker for one chunk; past `flushBytes` it offers
+/// the text to `writer` (written at once only while the chunk is the head of the output).
+/// Memory: the chunk's text, or about `flushBytes` for the head chunk.
 struct CSVChunkSink: LearningBaseSink {
     var buffer: RawBytes
     var lead: RawBytes
     var middle: RawBytes
+    let index: Int
+    let writer: OrderedChunkWriter
+    static let flushBytes = 1 << 20
 
     mutating func consume(_ user: UserAccumulator) throws(QueryError) {
         CSVSink.appendRows(user, to: &buffer, lead: &lead, middle: &middle)
+        if buffer.count >= Self.flushBytes { try writer.flushIfHead(index, &buffer) }
     }
 }

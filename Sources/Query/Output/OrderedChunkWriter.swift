@@ -10,6 +10,7 @@ import Foundation
 ///   chunk was handed out (or the run failed). It blocks while the chunk would be `window` or
 ///   more chunks ahead of the oldest unwritten one: at most `window` buffers exist at any time
 ///   (memory: `window` × the largest chunk's bytes; buffers are reused).
+/// * `flushIfHead(_:_:)` lets the worker of the oldest unwritten chunk stream its text.
 /// * `complete(_:_:)` gives back a filled buffer; whichever worker completes the oldest
 ///   unwritten chunk writes it and every following finished chunk (one writer at a time,
 ///   outside the lock), so the file's bytes are the chunks' bytes concatenated in order.
@@ -75,6 +76,23 @@ final class OrderedChunkWriter: @unchecked Sendable {
         writing = false
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Writes the partial text of chunk `index` now when every chunk before it is written (it
+    /// is the head of the stream), then empties `buffer`; otherwise leaves it to `complete`.
+    /// Keeps the head chunk's buffer small (streaming), so only chunks ahead of it are held.
+    func flushIfHead(_ index: Int, _ buffer: inout RawBytes) throws(QueryError) {
+        condition.lock()
+        if let failure { condition.unlock(); throw failure }
+        let isHead = written == index && !writing
+        condition.unlock()
+        guard isHead else { return }
+        do throws(ColumnarError) { try handle.write(buffer.bytes) } catch {
+            let e = QueryError.outputNotWritable(path: handle.path, reason: error.description)
+            fail(e)
+            throw e
+        }
+        buffer.removeAll()
     }
 
     /// Records `error` (the first one wins) and wakes every waiting worker.
