@@ -1,5 +1,7 @@
 """Writes small pyarrow seed files for the Parquet fuzzer into argv[1], and the footers of every
 .parquet file in argv[1] (after writing) into argv[2] (seeds for the footer-only target).
+With the parquet-lab folder as argv[3], also two hand-made files (its minwriter's Thrift
+helpers) whose 1000 rows come from a single RLE run: all-null levels, and one dictionary index.
 
 Covers what other writers produce and our writer does not: snappy, v2 data pages, page
 checksums, DELTA_BYTE_ARRAY / DELTA_LENGTH_BYTE_ARRAY / BYTE_STREAM_SPLIT, narrow and unsigned
@@ -57,6 +59,42 @@ pq.write_table(pa.table({
     "list": pa.array([[1], [], None], pa.list_(pa.int32())),
     "x": pa.array([1, 2, 3], pa.int64()),
 }), f"{out}/pa-unsupported.parquet", compression="snappy")
+
+
+
+def crafted(path, rows, dictionary):
+    """One INT64 column "x", uncompressed, one v1 page: either OPTIONAL with all-null levels
+    (one RLE run) or REQUIRED from a one-entry dictionary (one RLE index run)."""
+    import struct
+    from minwriter import TStruct, uvarint
+    f = bytearray(b"PAR1")
+    if dictionary:
+        value = struct.pack("<q", 42)
+        f += TStruct((1, "i32", 2), (2, "i32", 8), (3, "i32", 8),
+                     (7, "struct", TStruct((1, "i32", 1), (2, "i32", 0)))).encode() + value
+        body, encoding = b"\x01" + uvarint(rows << 1) + b"\x00", 8
+    else:
+        levels = uvarint(rows << 1) + b"\x00"
+        body, encoding = struct.pack("<I", len(levels)) + levels, 0
+    data_offset = len(f)
+    page = TStruct((1, "i32", rows), (2, "i32", encoding), (3, "i32", 3), (4, "i32", 3))
+    f += TStruct((1, "i32", 0), (2, "i32", len(body)), (3, "i32", len(body)), (5, "struct", page)).encode() + body
+    size = len(f) - 4
+    meta = TStruct((1, "i32", 2), (2, "list_i32", [0, 3, encoding]), (3, "list_str", ["x"]), (4, "i32", 0),
+                   (5, "i64", rows), (6, "i64", size), (7, "i64", size), (9, "i64", data_offset),
+                   (11, "i64", 4 if dictionary else None))
+    group = TStruct((1, "list_struct", [TStruct((2, "i64", 0), (3, "struct", meta))]), (2, "i64", size), (3, "i64", rows))
+    schema = [TStruct((4, "str", "schema"), (5, "i32", 1)),
+              TStruct((1, "i32", 2), (3, "i32", 0 if dictionary else 1), (4, "str", "x"))]
+    footer = TStruct((1, "i32", 1), (2, "list_struct", schema), (3, "i64", rows), (4, "list_struct", [group])).encode()
+    f += footer + struct.pack("<I", len(footer)) + b"PAR1"
+    open(path, "wb").write(f)
+
+
+if len(sys.argv) > 3 and os.path.exists(os.path.join(sys.argv[3], "minwriter.py")):
+    sys.path.insert(0, sys.argv[3])
+    crafted(f"{out}/crafted-allnull-run.parquet", 1000, dictionary=False)
+    crafted(f"{out}/crafted-dictionary-run.parquet", 1000, dictionary=True)
 
 for name in sorted(os.listdir(out)):
     if not name.endswith(".parquet"):

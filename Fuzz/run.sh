@@ -44,7 +44,7 @@ EXTRACT_FUZZ_WRITE_SEEDS="$seeds/files" "$bin/FuzzParquetFile" >/dev/null 2>&1 \
 python=${PYTHON:-/work/main/.venv-test/bin/python}
 [[ -x $python ]] || python=python3
 if "$python" -c 'import pyarrow' 2>/dev/null; then
-    "$python" make_seeds.py "$seeds/files" "$seeds/footers"
+    "$python" make_seeds.py "$seeds/files" "$seeds/footers" "$lab"
 else
     echo "warning: no pyarrow; pyarrow seeds skipped"
 fi
@@ -63,7 +63,7 @@ fuzz() {  # name binary corpus seeds seconds max_len
         ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
     # Summary: the last status line (execs, cov, ft, corpus), speed and any finding.
     grep -E '^#[0-9]+' "$log" | tail -1 || true
-    grep -E 'stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
+    grep -E 'stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb|slowest_unit_time_sec)' "$log" || true
     if [[ $status -ne 0 ]]; then
         found=1
         echo "!! $name stopped with status $status:"
