@@ -12,7 +12,8 @@
 ///   `schema` and listed in `unsupportedColumns`; reading one by name throws `.unsupported`
 ///   naming it. `columns: nil` reads every column of `schema`.
 /// * Hostile input never traps: every offset, length and count is checked, and each failure is
-///   `ColumnarError.corrupt(ParquetLocation(file:rowGroup:column:page:), reason:)`.
+///   `ColumnarError.corrupt(ParquetLocation(file:rowGroup:column:page:), reason:)`. Memory per
+///   column read is bounded by `maxRowGroupRows` (a row group above it is `.unsupported`).
 ///
 /// ### Type mapping
 /// BOOLEAN → bool; INT32 (none, INT_8/16/32, INT(≤32, signed)) → int32; INT32 DATE → date;
@@ -36,6 +37,10 @@ public final class ParquetFile: @unchecked Sendable {
     static let maxPageSize = 256 << 20
     /// Largest footer we accept.
     static let maxFooterSize = 256 << 20
+    /// Most rows a row group may declare (64 Mi, pyarrow's old default row group size). RLE runs
+    /// let a few bytes declare any row count, and decoding allocates per row, so without a cap
+    /// a 115-byte file asks for tens of GiB; larger row groups throw `.unsupported`.
+    static let maxRowGroupRows = 1 << 26
 
     public init(path: String) throws(ColumnarError) {
         self.path = path
@@ -78,6 +83,9 @@ public final class ParquetFile: @unchecked Sendable {
             let loc = ParquetLocation(file: path, rowGroup: i)
             guard group.numRows >= 0, group.numRows <= Int64(Int32.max) else {
                 throw .corrupt(loc, reason: "row count \(group.numRows) out of range")
+            }
+            guard group.numRows <= Int64(Self.maxRowGroupRows) else {
+                throw .unsupported(loc, feature: "row group of \(group.numRows) rows (limit \(Self.maxRowGroupRows))")
             }
             guard group.columns.count == leafCount else {
                 throw .corrupt(loc, reason: "\(group.columns.count) column chunks for \(leafCount) schema leaves")
