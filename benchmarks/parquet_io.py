@@ -7,7 +7,9 @@ table in the same run (issue 3). Usage: python parquet_io.py --extract BIN [--ro
    (our writer) and reading that file back (our reader), single-threaded; prints JSON.
 3. pyarrow (use_threads=False) times reading OUR zstd file to Arrow and writing the same table
    with zstd.
-Median of --runs runs. Appends a section to RESULTS.md via --results.
+Median of --runs runs, wall and CPU (user + sys) seconds: ours from getrusage inside the
+bench, pyarrow's from time.process_time() around each call. --no-numeric-dictionary writes our
+INT32/INT64/DOUBLE columns PLAIN (ParquetWriterOptions.numericDictionary = false).
 """
 import argparse
 import json
@@ -26,6 +28,8 @@ def main():
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workdir", default=os.path.join(HERE, "work"))
+    ap.add_argument("--levels", default="1,3", help="comma-separated zstd levels")
+    ap.add_argument("--no-numeric-dictionary", action="store_true")
     a = ap.parse_args()
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -52,18 +56,28 @@ def main():
 
     res = {"rows": rows}
     # Same zstd level on both sides: 1 (pyarrow's default) and 3 (our store's default).
-    for level in (1, 3):
-        ours_runs, read_arrow, write_arrow = [], [], []
+    env = dict(os.environ)
+    if a.no_numeric_dictionary:
+        env["EXTRACT_PARQUET_NUMERIC_DICTIONARY"] = "0"
+        res["numeric_dictionary"] = False
+
+    def timed(f):
+        t0, c0 = time.perf_counter(), time.process_time()
+        r = f()
+        return r, time.perf_counter() - t0, time.process_time() - c0
+
+    for level in (int(x) for x in a.levels.split(",")):
+        ours_runs, read_arrow, write_arrow, read_cpu, write_cpu = [], [], [], [], []
         for _ in range(a.runs):
             out = subprocess.run([a.extract, "bench", "--parquet-io", source, "--out", ours, "--level", str(level)],
-                                 check=True, capture_output=True, text=True)
+                                 check=True, capture_output=True, text=True, env=env)
             ours_runs.append(json.loads(out.stdout))
-            t0 = time.perf_counter()
-            table = pq.read_table(ours, use_threads=False)
-            read_arrow.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            pq.write_table(table, theirs, compression="zstd", compression_level=level)
-            write_arrow.append(time.perf_counter() - t0)
+            table, wall, cpu = timed(lambda: pq.read_table(ours, use_threads=False))
+            read_arrow.append(wall)
+            read_cpu.append(cpu)
+            _, wall, cpu = timed(lambda: pq.write_table(table, theirs, compression="zstd", compression_level=level))
+            write_arrow.append(wall)
+            write_cpu.append(cpu)
             del table
         res[f"level{level}"] = {
             "extract_file_bytes": os.path.getsize(ours), "pyarrow_file_bytes": os.path.getsize(theirs),
@@ -71,6 +85,10 @@ def main():
             "extract_read_s": statistics.median(r["read_seconds"] for r in ours_runs),
             "pyarrow_write_s": statistics.median(write_arrow),
             "pyarrow_read_s": statistics.median(read_arrow),
+            "extract_write_cpu_s": statistics.median(r["write_cpu_seconds"] for r in ours_runs),
+            "extract_read_cpu_s": statistics.median(r["read_cpu_seconds"] for r in ours_runs),
+            "pyarrow_write_cpu_s": statistics.median(write_cpu),
+            "pyarrow_read_cpu_s": statistics.median(read_cpu),
         }
     json.dump(res, sys.stdout, indent=2)
     print()

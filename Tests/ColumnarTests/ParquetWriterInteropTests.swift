@@ -7,6 +7,8 @@ import TestSupport
 /// values, types and statistics, for every codec × dictionary on/off × {one row group, many row
 /// groups with many small pages (and DELTA_BINARY_PACKED)}, over tables covering every
 /// `ColumnType` with nulls, empty strings, unicode, NaN/±inf/-0.0, extreme integers, and 0 / 1 rows.
+/// The `k*` columns are low-cardinality numbers (RLE_DICTIONARY with the dictionary on); the
+/// near-unique numeric columns must fall back to PLAIN (the numeric dictionary's trial).
 final class ParquetWriterInteropTests: XCTestCase {
     /// One generated table: the schema, its columns, and the canonical expected cells.
     struct Table {
@@ -28,7 +30,14 @@ final class ParquetWriterInteropTests: XCTestCase {
         Field("name", .string), Field("cat", .string), Field("blob", .binary), Field("ts", .timestampMicros),
         Field("day", .date), Field("id", .uuid), Field("uid", .int64, nullable: false),
         Field("tag", .string, nullable: false), Field("seq", .int64, nullable: false),
+        Field("k32", .int32), Field("k64", .int64), Field("kd", .double), Field("kts", .timestampMicros),
+        Field("kday", .date, nullable: false),
     ]
+
+    /// Low-cardinality values of the `k*` columns (13...17).
+    static let k32: [Int32] = [.min, -1, 0, 7, .max]
+    static let k64: [Int64] = [.min, -42, 0, 1 << 40, .max]
+    static let kd: [Double] = [-0.0, 0.0, .nan, .infinity, -.infinity, 2.5]
 
     static let duckTypes: [ColumnType: String] = [
         .bool: "BOOLEAN", .int32: "INTEGER", .int64: "BIGINT", .double: "DOUBLE", .string: "VARCHAR",
@@ -70,6 +79,11 @@ final class ParquetWriterInteropTests: XCTestCase {
                 let r = rng.next()
                 let v: RawValue
                 switch (c, f.type) {
+                case (13, _): v = .int(Int64(k32[Int(r % 5)]))
+                case (14, _): v = .int(k64[Int(r % 5)])
+                case (15, _): v = .double(kd[Int(r % 6)])
+                case (16, _): v = .int(1_700_000_000_000_000 + Int64(r % 6) * 1_000_000)
+                case (17, _): v = .int(19_000 + Int64(r % 4))
                 case (_, .bool): v = .bool(r & 1 == 1)
                 case (_, .int32):
                     let ext: [Int32] = [.min, .max, 0, -1]
@@ -315,13 +329,21 @@ final class ParquetWriterInteropTests: XCTestCase {
                 for p in pages { XCTAssertEqual(p["crc_ok"] as? Bool, true, "page CRC in \(where_)") }
                 XCTAssertEqual(pages.compactMap { $0["rows"] as? Int }.reduce(0, +), rows, where_)
                 let isDictionaryColumn = f.type == .string || f.type == .binary
-                let allNull = t.raw[c][start..<(start + rows)].allSatisfy { $0 == nil }
-                if variant.dictionary && isDictionaryColumn && !allNull {
+                let nonNull = t.raw[c][start..<(start + rows)].filter { $0 != nil }.count
+                let hasDictionaryPage = pages.contains { $0["type"] as? Int == 2 }
+                XCTAssertEqual(encodings.contains("RLE_DICTIONARY"), hasDictionaryPage, "\(where_): \(encodings)")
+                if hasDictionaryPage { XCTAssertEqual(pages.first?["type"] as? Int, 2, where_) }
+                if variant.dictionary && isDictionaryColumn && nonNull > 0 {
                     XCTAssertTrue(encodings.contains("RLE_DICTIONARY"), "\(where_): \(encodings)")
-                    XCTAssertEqual(pages.first?["type"] as? Int, 2, where_)
-                } else {
-                    XCTAssertFalse(encodings.contains("RLE_DICTIONARY"), "\(where_): \(encodings)")
-                    XCTAssertFalse(pages.contains { $0["type"] as? Int == 2 }, where_)
+                } else if variant.dictionary && f.name.hasPrefix("k") && nonNull >= 16 {
+                    // Low-cardinality numbers: a dictionary; pages cut during the dictionary's
+                    // trial (small pages) are PLAIN, the rest indexed.
+                    XCTAssertTrue(encodings.contains("RLE_DICTIONARY"), "\(where_): \(encodings)")
+                    XCTAssertEqual(pages.last?["encoding"] as? Int, 8, where_)
+                    if !variant.multi { XCTAssertTrue(pages.dropFirst().allSatisfy { $0["encoding"] as? Int == 8 }, where_) }
+                } else if !variant.dictionary || nonNull == 0 || (["i64", "ts", "seq"].contains(f.name) && nonNull > 20) {
+                    // Dictionary off, nothing to index, or near-unique numbers (the trial fails).
+                    XCTAssertFalse(hasDictionaryPage, "\(where_): \(encodings)")
                 }
                 if variant.multi && f.name == "seq" && rows > 20 {
                     XCTAssertTrue(encodings.contains("DELTA_BINARY_PACKED"), "\(where_): \(encodings)")

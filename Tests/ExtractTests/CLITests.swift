@@ -14,16 +14,36 @@ final class CLITests: XCTestCase {
         return dir.appendingPathComponent("extract")
     }
 
-    /// Runs the CLI; returns exit status, stdout and stderr.
-    static func run(_ args: [String], cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    /// Starts the CLI with extra environment (added to this process's), an optional working
+    /// directory and optional bytes on standard input; the caller reads the pipes and waits.
+    static func start(_ args: [String], cwd: String? = nil, env: [String: String] = [:],
+                      stdin: Data? = nil) throws -> (process: Process, out: Pipe, err: Pipe) {
         let p = Process()
         p.executableURL = binary
         p.arguments = args
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        var e = ProcessInfo.processInfo.environment
+        for (k, v) in env { e[k] = v }
+        p.environment = e
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
+        guard let stdin else {
+            try p.run()
+            return (p, out, err)
+        }
+        let inPipe = Pipe()
+        p.standardInput = inPipe
         try p.run()
+        inPipe.fileHandleForWriting.write(stdin)
+        try inPipe.fileHandleForWriting.close()
+        return (p, out, err)
+    }
+
+    /// Runs the CLI to completion; returns exit status, stdout and stderr.
+    static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:],
+                    stdin: Data? = nil) throws -> (status: Int32, out: String, err: String) {
+        let (p, out, err) = try start(args, cwd: cwd, env: env, stdin: stdin)
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()

@@ -18,8 +18,17 @@ struct EncodedChunk {
 /// uncompressed body reaches `pageBytes` (every page has at least one row).
 /// * REQUIRED: no levels. OPTIONAL: `u32 length` + RLE/bit-packed hybrid def levels (w = 1);
 ///   only non-null values follow.
-/// * INT32/INT64/DOUBLE: PLAIN, or DELTA_BINARY_PACKED per page when enabled and smaller.
-///   BOOLEAN: PLAIN bit-packed. UUID: PLAIN 16 bytes.
+/// * INT32/INT64/DOUBLE (incl. date, timestamp) with `numericDictionary` on: RLE_DICTIONARY
+///   pages over a chunk dictionary of bit patterns (`NumericDictionaryBuilder`), with the same
+///   `dictionaryMaxBytes` fallback as strings. The dictionary is on trial for the chunk's first
+///   `numericTrialValues` non-null values, or until the first page flushed after
+///   `minimumTrialValues`, or the chunk's end: pages that fill up before (small `pageBytes`) are
+///   written PLAIN, and when the dictionary fills up during the trial the chunk stays PLAIN. At the trial's end the chunk drops its
+///   dictionary (no dictionary page) when `NumericTrial` says it will not pay: too big against
+///   PLAIN, sorted values (PLAIN + zstd wins), or new values still arriving as fast in the
+///   trial's second half as in its first.
+/// * Otherwise INT32/INT64/DOUBLE: PLAIN, or DELTA_BINARY_PACKED per page when enabled and
+///   smaller. BOOLEAN: PLAIN bit-packed. UUID: PLAIN 16 bytes.
 /// * string/binary with dictionary on: RLE_DICTIONARY pages (width byte + hybrid indices) over a
 ///   chunk dictionary; once the dictionary would pass `dictionaryMaxBytes` the current page is
 ///   closed and the rest of the chunk is PLAIN. A `DictionaryColumn` input is remapped through
@@ -40,6 +49,17 @@ struct ColumnChunkEncoder {
     private enum Mode { case dictionary, plain }
     private var mode: Mode = .plain
     private var dict = DictionaryBuilder()
+    /// Set for INT32/INT64/DOUBLE columns with the numeric dictionary enabled.
+    private var numericDict: NumericDictionaryBuilder?
+    /// The numeric dictionary is still on trial: PLAIN copies of the page values are kept too.
+    private var trialPending = false
+    /// Dictionary entries when the trial reached half its values (-1 = not yet).
+    private var trialHalfEntries = -1
+    /// Non-null values seen during the trial (all pages).
+    private var trialValues = 0
+    private let numericTrialValues: Int
+    /// A page flushed after this many trial values ends the trial.
+    static let minimumTrialValues = 1024
     private var stats = StatisticsAccumulator()
 
     // Page scratch.
@@ -65,10 +85,22 @@ struct ColumnChunkEncoder {
         self.field = field
         nullable = field.nullable
         pageBytes = options.pageBytes
-        dictionaryEnabled = options.dictionary && (field.type == .string || field.type == .binary)
+        switch field.type {
+        case .string, .binary:
+            dictionaryEnabled = options.dictionary
+        case .int32, .date:
+            dictionaryEnabled = options.dictionary && options.numericDictionary
+            if dictionaryEnabled { numericDict = NumericDictionaryBuilder(width: 4) }
+        case .int64, .timestampMicros, .double:
+            dictionaryEnabled = options.dictionary && options.numericDictionary
+            if dictionaryEnabled { numericDict = NumericDictionaryBuilder(width: 8) }
+        case .bool, .uuid:
+            dictionaryEnabled = false
+        }
         dictionaryMaxBytes = options.dictionaryMaxBytes
         deltaIntegers = options.deltaEncodeSortedIntegers
         pageCRC = options.pageCRC
+        numericTrialValues = max(1, options.numericTrialValues)
         compressor = PageCompressor(codec: options.codec, level: options.effectiveLevel)
         reset()
     }
@@ -77,6 +109,10 @@ struct ColumnChunkEncoder {
     mutating func reset() {
         mode = dictionaryEnabled ? .dictionary : .plain
         dict.reset()
+        numericDict?.reset()
+        trialPending = numericDict != nil
+        trialHalfEntries = -1
+        trialValues = 0
         stats.reset()
         levels.removeAll(keepingCapacity: true)
         indices.removeAll(keepingCapacity: true)
@@ -102,10 +138,23 @@ struct ColumnChunkEncoder {
         max(1, min((pageBytes - pageEstimate) / bytesPerRow, Self.maxPageRows - pageRows))
     }
 
+    /// Estimated uncompressed page body: levels at 1 bit, then dictionary indices at the
+    /// current index width, or PLAIN values (+ booleans at 1 bit). While the numeric dictionary
+    /// is on trial, the larger of the indices and the PLAIN copies (so that a page the trial
+    /// turns PLAIN still respects `pageBytes`).
     private var pageEstimate: Int {
-        let indexBits = mode == .dictionary ? max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dict.count, 1)))) : 1
-        return values.count &+ (levels.count >> 3) &+ ((indices.count &* indexBits) >> 3)
+        if mode == .dictionary {
+            let indexed = (levels.count >> 3) &+ ((indices.count &* indexBits) >> 3)
+            return trialPending ? max(indexed, (levels.count >> 3) &+ values.count) : indexed
+        }
+        return values.count &+ (levels.count >> 3) &+ (indices.count >> 3)
     }
+
+    private var dictionaryCount: Int { numericDict?.count ?? dict.count }
+
+    /// Bits per dictionary index for the current dictionary size (the estimate's, ≥ 1).
+    private var indexBits: Int { max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dictionaryCount, 1)))) }
+
 
     // MARK: appending rows
 
@@ -134,37 +183,109 @@ struct ColumnChunkEncoder {
         }
     }
 
-    private mutating func appendFixed<T: BitwiseCopyable>(
+    private mutating func appendFixed<T: NumericDictionaryKey>(
         _ column: ContiguousArray<T>, validity: Bitmap?, range: Range<Int>
     ) throws(ColumnarError) {
-        let size = MemoryLayout<T>.size
         var row = range.lowerBound
         while row < range.upperBound {
-            let room = pageRoom(bytesPerRow: size)
-            let end = min(range.upperBound, row + room)
-            column.withUnsafeBytes { raw in
+            let end = min(range.upperBound, row &+ fixedRoom(valueBytes: MemoryLayout<T>.size))
+            var overflowAt: Int?   // first row the numeric dictionary refused
+            column.withUnsafeBufferPointer { p in
                 if let validity {
                     validity.forEachRun(in: row..<end) { run, valid in
-                        let n = run.count
+                        guard overflowAt == nil else { return }
                         if valid {
-                            values.append(UnsafeRawBufferPointer(rebasing: raw[(run.lowerBound &* size)..<(run.upperBound &* size)]))
-                            pageNonNull &+= n
-                            if nullable { levels.append(contentsOf: repeatElement(1, count: n)) }
+                            let taken = putValues(UnsafeBufferPointer(rebasing: p[run]))
+                            if taken < run.count { overflowAt = run.lowerBound &+ taken }
+                            pageNonNull &+= taken
+                            if nullable { levels.append(contentsOf: repeatElement(1, count: taken)) }
                         } else {
-                            stats.nullCount &+= Int64(n)
-                            levels.append(contentsOf: repeatElement(0, count: n))
+                            stats.nullCount &+= Int64(run.count)
+                            levels.append(contentsOf: repeatElement(0, count: run.count))
                         }
                     }
                 } else {
-                    values.append(UnsafeRawBufferPointer(rebasing: raw[(row * size)..<(end * size)]))
-                    pageNonNull &+= end - row
-                    if nullable { levels.append(contentsOf: repeatElement(1, count: end - row)) }
+                    let taken = putValues(UnsafeBufferPointer(rebasing: p[row..<end]))
+                    if taken < end &- row { overflowAt = row &+ taken }
+                    pageNonNull &+= taken
+                    if nullable { levels.append(contentsOf: repeatElement(1, count: taken)) }
                 }
             }
-            pageRows &+= end - row
-            row = end
+            let stop = overflowAt ?? end
+            pageRows &+= stop &- row
+            row = stop
+            if overflowAt != nil {
+                try fallBackToPlain()
+                continue
+            }
+            if trialPending {
+                if trialHalfEntries < 0 && trialValues >= numericTrialValues / 2 { trialHalfEntries = dictionaryCount }
+                if trialValues >= numericTrialValues { endTrial(T.self) }
+            }
             if pageFull { try flushPage() }
         }
+    }
+
+    /// Rows of fixed-width values that still fit in the current page (at least 1); while the
+    /// numeric dictionary is on trial, also no more than the values left in the trial.
+    private func fixedRoom(valueBytes: Int) -> Int {
+        guard mode == .dictionary else { return pageRoom(bytesPerRow: valueBytes) }
+        let bitsPerRow = indexBits &+ (nullable ? 1 : 0)
+        var room = max(1, min((pageBytes &- pageEstimate) &* 8 / bitsPerRow, Self.maxPageRows &- pageRows))
+        if trialPending {
+            let half = numericTrialValues / 2
+            room = min(room, max(1, (trialValues < half ? half : numericTrialValues) &- trialValues),
+                       pageRoom(bytesPerRow: valueBytes))
+        }
+        return room
+    }
+
+    /// Appends non-null values: their dictionary indices (plus PLAIN copies while on trial) or
+    /// their PLAIN bytes. Returns how many were taken: all, or fewer when the dictionary is full.
+    @inline(__always)
+    private mutating func putValues<T: NumericDictionaryKey>(_ v: UnsafeBufferPointer<T>) -> Int {
+        var taken = v.count
+        if mode == .dictionary, numericDict != nil {
+            taken = numericDict!.indices(of: v, into: &indices, limit: dictionaryMaxBytes)
+            guard trialPending else { return taken }
+            trialValues &+= taken
+        }
+        values.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: v[0..<taken])))
+        return taken
+    }
+
+    /// Ends the numeric dictionary's trial: keeps the dictionary when it pays (and drops the
+    /// PLAIN copies), otherwise turns the chunk so far into PLAIN values without a dictionary.
+    private mutating func endTrial<T: NumericDictionaryKey>(_: T.Type) {
+        trialPending = false
+        guard mode == .dictionary, let d = numericDict else { return }
+        let ordered = values.bytes.withUnsafeBytes { Self.orderedPairs($0, as: T.self) }
+        let trial = NumericTrial(values: trialValues, width: d.width, entries: d.count, halfEntries: trialHalfEntries,
+                                 sampled: pageNonNull, orderedPairs: ordered)
+        if trial.keepsDictionary {
+            values.removeAll()
+        } else {
+            mode = .plain
+            indices.removeAll(keepingCapacity: true)
+            numericDict!.reset()
+        }
+    }
+
+    /// The larger of the numbers of non-decreasing and of non-increasing adjacent pairs of the
+    /// PLAIN values in `raw` (little-endian `T`s).
+    static func orderedPairs<T: NumericDictionaryKey>(_ raw: UnsafeRawBufferPointer, as: T.Type) -> Int {
+        let size = MemoryLayout<T>.size
+        let n = raw.count / size
+        guard n > 1 else { return 0 }
+        var up = 0, down = 0
+        var previous = raw.loadUnaligned(as: T.self)
+        for i in 1..<n {
+            let v = raw.loadUnaligned(fromByteOffset: i &* size, as: T.self)
+            if v >= previous { up &+= 1 }
+            if v <= previous { down &+= 1 }
+            previous = v
+        }
+        return max(up, down)
     }
 
     private mutating func appendBools(_ c: FixedWidthColumn<Bool>, range: Range<Int>) throws(ColumnarError) {
@@ -321,13 +442,25 @@ struct ColumnChunkEncoder {
     private mutating func fallBackToPlain() throws(ColumnarError) {
         try flushPage()
         mode = .plain
+        trialPending = false
     }
 
     // MARK: pages
 
     /// Encodes, compresses and appends the current page (no-op when it has no rows).
-    private mutating func flushPage() throws(ColumnarError) {
+    /// Ends a pending numeric dictionary trial when this is the chunk's `last` page or the trial
+    /// has `minimumTrialValues`; an earlier page flushed during the trial (small `pageBytes`) is
+    /// written PLAIN from the copies and the trial goes on.
+    private mutating func flushPage(last: Bool = false) throws(ColumnarError) {
         guard pageRows > 0 else { return }
+        if trialPending && pageNonNull > 0 && (last || trialValues >= min(numericTrialValues, Self.minimumTrialValues)) {
+            switch field.type {
+            case .int32, .date: endTrial(Int32.self)
+            case .double: endTrial(Double.self)
+            default: endTrial(Int64.self)
+            }
+        }
+        let trialPage = trialPending && mode == .dictionary
         body.removeAll()
         if nullable {
             body.appendLittleEndian(UInt32(0))
@@ -337,8 +470,8 @@ struct ColumnChunkEncoder {
         let encoding: Encoding
         if pageNonNull == 0 {
             encoding = .plain
-        } else if mode == .dictionary {
-            let width = max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(dict.count - 1)))
+        } else if mode == .dictionary && !trialPage {
+            let width = max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(dictionaryCount - 1)))
             body.append(UInt8(width))
             indices.withUnsafeBufferPointer { RLEHybridEncoder.encode($0, bitWidth: width, into: &body) }
             encoding = .rleDictionary
@@ -444,22 +577,24 @@ struct ColumnChunkEncoder {
 
     /// Flushes the last page and returns the chunk; call `reset()` before reusing the encoder.
     mutating func finish() throws(ColumnarError) -> EncodedChunk {
-        try flushPage()
+        try flushPage(last: true)
         dictionaryPage.removeAll()
         if dictionaryPages > 0 {
             body.removeAll()
-            dict.writePlain(into: &body)
+            if let numericDict { numericDict.writePlain(into: &body) } else { dict.writePlain(into: &body) }
             var header = PageHeader(type: .dictionaryPage, uncompressedPageSize: 0, compressedPageSize: 0)
-            header.dictionaryPageHeader = DictionaryPageHeader(numValues: Int32(dict.count), encoding: .plain)
+            header.dictionaryPageHeader = DictionaryPageHeader(numValues: Int32(dictionaryCount), encoding: .plain)
             try appendPage(header: header, dictionary: true)
             usedEncodings.insert(Encoding.plain.rawValue)
             usedEncodings.insert(Encoding.rle.rawValue)
-            dict.bytes.withUnsafeBytes { raw in
-                for i in 0..<dict.count { stats.updateBytes(UnsafeRawBufferPointer(rebasing: raw[dict.range(i)])) }
+            if numericDict == nil {   // numeric statistics come from the values themselves
+                dict.bytes.withUnsafeBytes { raw in
+                    for i in 0..<dict.count { stats.updateBytes(UnsafeRawBufferPointer(rebasing: raw[dict.range(i)])) }
+                }
             }
         }
         return EncodedChunk(
-            dictionaryPage: dictionaryPage.bytes, dictionaryEntries: dict.count, dataPages: pages.bytes,
+            dictionaryPage: dictionaryPage.bytes, dictionaryEntries: dictionaryCount, dataPages: pages.bytes,
             numValues: numValues, totalUncompressedSize: totalUncompressed, totalCompressedSize: totalCompressed,
             encodings: usedEncodings.sorted().map { Encoding(rawValue: $0) },
             statistics: stats.statistics(for: field.type))

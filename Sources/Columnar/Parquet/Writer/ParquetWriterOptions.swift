@@ -1,5 +1,5 @@
 /// How `ParquetWriter` lays out and encodes a file. The defaults suit the store: zstd level 3,
-/// dictionary-encoded strings, ~1 MiB pages, 1 Mi-row row groups, page CRCs.
+/// dictionary-encoded strings and numbers, ~1 MiB pages, 1 Mi-row row groups, page CRCs.
 public struct ParquetWriterOptions: Sendable {
     /// `.zstd`, `.gzip` (one RFC 1952 member per page) or `.uncompressed`; others are rejected.
     public var codec: CompressionCodec = .zstd
@@ -11,11 +11,20 @@ public struct ParquetWriterOptions: Sendable {
     public var pageBytes: Int = 1 << 20
     /// RLE_DICTIONARY pages for string/binary columns.
     public var dictionary: Bool = true
+    /// RLE_DICTIONARY pages for INT32/INT64/DOUBLE columns (incl. date and timestamp) too, when
+    /// `dictionary` is on. The dictionary is keyed on bit patterns (-0.0/0.0 and NaN payloads
+    /// round-trip exactly) and tried on the chunk's first 64 Ki values: the chunk stays PLAIN
+    /// when the dictionary would not make them 1/4 smaller, the values are sorted, or new values
+    /// keep arriving at the same rate (timestamps in time order, ids from a large set).
+    public var numericDictionary: Bool = true
     /// When a chunk's dictionary (PLAIN size) would grow past this, the rest of the chunk is
     /// written as PLAIN pages.
     public var dictionaryMaxBytes: Int = 1 << 20
     /// DELTA_BINARY_PACKED for INT32/INT64 (int, date, timestamp) pages where it is smaller than PLAIN.
     public var deltaEncodeSortedIntegers: Bool = false
+    /// Non-null values of a chunk on which the numeric dictionary is tried (see
+    /// `ColumnChunkEncoder`); smaller only in tests.
+    internal var numericTrialValues: Int = 1 << 16
     /// Write `PageHeader.crc` (CRC-32 of the compressed page body).
     public var pageCRC: Bool = true
     /// Footer `key_value_metadata` (omitted when empty).
