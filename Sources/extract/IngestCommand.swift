@@ -48,6 +48,7 @@ struct IngestCommand: ParsableCommand {
             }
             guard !inputs.isEmpty else { throw CLIError.usage("give at least one input file (or - for stdin)") }
             guard maxBufferedRows >= 1000 else { throw CLIError.usage("--max-buffered-rows must be at least 1000") }
+            AllocatorTuning.retainFreedMemory()
             let line = ProgressLine(quiet: quiet)
             var options = IngestOptions(encoder: ParquetPartEncoder())
             options.maxRejects = maxRejects

@@ -25,6 +25,25 @@ final class CSVScannerTests: XCTestCase {
                 }
             }
         }
+        // Sparse quotes and backslashes: most 32-byte blocks take the quote-free fast path, some
+        // open a quote in one block and close it blocks later.
+        let sparse: [UInt8] = Array("abcdefgh12345678,,,\n".utf8)
+        for length in stride(from: 0, to: 3000, by: 37) {
+            for _ in 0..<4 {
+                let bytes: [UInt8] = (0..<length).map { _ in
+                    switch rng.next() % 300 {
+                    case 0: return 0x22
+                    case 1: return 0x5C
+                    default: return sparse[Int(rng.next() % UInt64(sparse.count))]
+                    }
+                }
+                for start in [0, min(length, 5)] {
+                    let (a, ea, b, eb) = both(bytes, start: start)
+                    XCTAssertEqual(a, b, "entries differ (length \(length), from \(start))")
+                    XCTAssertEqual(ea, eb)
+                }
+            }
+        }
         // Long realistic rows with the structural byte at every offset modulo 32.
         for shift in 0..<64 {
             let row = String(repeating: "x", count: shift) + ",\"q,\\\"u\n\"\r\n" + "2019-10-01 00:00:00 UTC,view,1,2,,b,1.5,3,s\n"

@@ -4,6 +4,24 @@ import TestSupport
 
 /// The SWAR/fast paths of the value parsers against their scalar twins.
 final class ValueFastPathTests: XCTestCase {
+    func testIntegerSWARMatchesScalar() {
+        var rng = SeededRandom(seed: 9)
+        let noise = Array("0123456789 +-.ae/:".utf8) + [0x00, 0x80, 0x2F, 0x3A]
+        for round in 0..<50_000 {
+            let length = Int(rng.next() % 22)
+            var text = (0..<length).map { _ in UInt8(48 + rng.next() % 10) }
+            if round % 3 == 1, length > 0 { text[Int(rng.next() % UInt64(length))] = noise[Int(rng.next() % UInt64(noise.count))] }
+            if round % 5 == 2, length > 1 { text[0] = 0x30 }
+            let fast = text.withUnsafeBytes { IntegerParser.parse($0) }
+            let slow = text.withUnsafeBytes { $0.isEmpty ? .null : IntegerParser.slow($0) }
+            XCTAssertEqual(fast, slow, String(decoding: text, as: UTF8.self))
+        }
+        XCTAssertEqual(IntegerParser.parse("2053013555631882655"), .exact(2_053_013_555_631_882_655))
+        XCTAssertEqual(IntegerParser.parse("9223372036854775807"), .exact(.max))
+        XCTAssertEqual(IntegerParser.parse("9223372036854775808"), .invalid)
+        XCTAssertEqual(IntegerParser.parse("12345678"), .exact(12_345_678))
+    }
+
     func testUUIDSWARMatchesScalar() {
         var rng = SeededRandom(seed: 5)
         let alphabet = Array("0123456789abcdefABCDEF-gz {}/:@`".utf8) + [0x80, 0xC3, 0x00]

@@ -14,7 +14,8 @@
 /// Two implementations with identical output: `scanSIMD` classifies 32 bytes per step with
 /// `SIMD32<UInt8>` compares and runs the quote state machine only on the interesting bytes;
 /// `scanScalar` is its byte-at-a-time twin, the reference the tests compare against.
-/// Memory: the entries array (≈ 4 bytes per field). Buffers must be smaller than 2 GiB.
+/// Memory: the entries array (≈ 4 bytes per field; `scanSIMD` allocates room for 4 bytes per
+/// scanned byte, touched only as filled). Buffers must be smaller than 2 GiB.
 public enum CSVScanner {
     public static let newlineFlag: UInt32 = 1 << 31
 
@@ -26,16 +27,16 @@ public enum CSVScanner {
         var lastRowEnd: Int
         init(start: Int) { fieldStart = start; lastRowEnd = start }
 
-        @inline(__always) @usableFromInline
-        mutating func step(_ c: UInt8, at pos: Int, _ entries: inout ContiguousArray<UInt32>) {
+        @inline(__always)
+        mutating func step<Sink: EntrySink>(_ c: UInt8, at pos: Int, _ entries: inout Sink) {
             if inQuote {
                 if pos < skipUntil { return }
                 if c == 0x5C { skipUntil = pos + 2 } else if c == 0x22 { inQuote = false }
             } else if c == 0x2C {
-                entries.append(UInt32(truncatingIfNeeded: pos))
+                entries.add(UInt32(truncatingIfNeeded: pos))
                 fieldStart = pos + 1
             } else if c == 0x0A {
-                entries.append(UInt32(truncatingIfNeeded: pos) | CSVScanner.newlineFlag)
+                entries.add(UInt32(truncatingIfNeeded: pos) | CSVScanner.newlineFlag)
                 fieldStart = pos + 1
                 lastRowEnd = pos + 1
             } else if c == 0x22, pos == fieldStart {
@@ -58,8 +59,26 @@ public enum CSVScanner {
     }
 
     /// SIMD scan: 32-byte blocks, a bitmask of the interesting bytes, the state machine on set bits.
+    /// Fast path: a block outside quotes with no `"` or `\` (most blocks of real dumps) has only
+    /// structural commas and newlines: their entries are written without the state machine.
+    /// The entries are written through a pointer into a new array with room for one per byte
+    /// (no per-entry capacity and uniqueness checks); it replaces `entries` when that is empty.
     public static func scanSIMD(_ b: UnsafeRawBufferPointer, start: Int,
                                 into entries: inout ContiguousArray<UInt32>) -> Int {
+        let room = b.count - start
+        guard room > 0 else { return start }
+        var end = start
+        let scanned = ContiguousArray<UInt32>(unsafeUninitializedCapacity: room) { buffer, initialized in
+            var out = EntryPointer(base: buffer.baseAddress!)
+            end = scanBlocks(b, start: start, into: &out)
+            initialized = out.count
+        }
+        if entries.isEmpty { entries = scanned } else { entries.append(contentsOf: scanned) }
+        return end
+    }
+
+    /// The body of `scanSIMD`; `out` has room for one entry per byte from `start`.
+    private static func scanBlocks(_ b: UnsafeRawBufferPointer, start: Int, into out: inout EntryPointer) -> Int {
         var st = State(start: start)
         var i = start
         let n = b.count
@@ -67,18 +86,30 @@ public enum CSVScanner {
         let quote = SIMD32<UInt8>(repeating: 0x22), bs = SIMD32<UInt8>(repeating: 0x5C)
         while i + 32 <= n {
             let v = b.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
-            let m = (v .== comma) .| (v .== nl) .| (v .== quote) .| (v .== bs)
-            var bits = movemask(m)
-            while bits != 0 {
-                let k = bits.trailingZeroBitCount
-                bits &= bits &- 1
-                st.step(b[i &+ k], at: i &+ k, &entries)
+            var bits = movemask((v .== comma) .| (v .== nl))
+            let special = movemask((v .== quote) .| (v .== bs))
+            if special == 0 && !st.inQuote {
+                while bits != 0 {
+                    let pos = i &+ bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    let isNewline = b[pos] == 0x0A
+                    out.add(UInt32(truncatingIfNeeded: pos) | (isNewline ? newlineFlag : 0))
+                    if isNewline { st.lastRowEnd = pos &+ 1 }
+                    st.fieldStart = pos &+ 1
+                }
+            } else {
+                bits |= special
+                while bits != 0 {
+                    let k = bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    st.step(b[i &+ k], at: i &+ k, &out)
+                }
             }
             i += 32
         }
         while i < n {
             let c = b[i]
-            if c == 0x2C || c == 0x0A || c == 0x22 || c == 0x5C { st.step(c, at: i, &entries) }
+            if c == 0x2C || c == 0x0A || c == 0x22 || c == 0x5C { st.step(c, at: i, &out) }
             i += 1
         }
         return st.lastRowEnd
@@ -95,5 +126,29 @@ public enum CSVScanner {
         let b2 = UInt32(truncatingIfNeeded: (words[2] &* magic) >> 56)
         let b3 = UInt32(truncatingIfNeeded: (words[3] &* magic) >> 56)
         return b0 | b1 << 8 | b2 << 16 | b3 << 24
+    }
+}
+
+/// Where a scan writes its entries: the scalar reference appends to an array; the SIMD scan
+/// writes through `EntryPointer`.
+protocol EntrySink {
+    mutating func add(_ entry: UInt32)
+}
+
+extension ContiguousArray: EntrySink where Element == UInt32 {
+    @inline(__always) mutating func add(_ entry: UInt32) { append(entry) }
+}
+
+/// Entries written through a pointer whose owner guarantees the room (`CSVScanner.scanSIMD`:
+/// one slot per scanned byte).
+struct EntryPointer: EntrySink {
+    let base: UnsafeMutablePointer<UInt32>
+    private(set) var count = 0
+
+    init(base: UnsafeMutablePointer<UInt32>) { self.base = base }
+
+    @inline(__always) mutating func add(_ entry: UInt32) {
+        base[count] = entry
+        count &+= 1
     }
 }

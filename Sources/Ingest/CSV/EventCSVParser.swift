@@ -124,8 +124,12 @@ struct EventCSVParser {
         }
     }
 
+    /// The content of field `b[s..<e]`; only a quoted one goes through `CSVField.content`
+    /// (valid until the next call: it may point into `scratch`).
+    @inline(__always)
     private mutating func field(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> UnsafeRawBufferPointer {
-        CSVField.content(b, s, e, &scratch)
+        if e > s, b[s] == 0x22 { return CSVField.content(b, s, e, &scratch) }
+        return UnsafeRawBufferPointer(rebasing: b[s..<e])
     }
 
     private mutating func row(_ b: UnsafeRawBufferPointer, _ starts: UnsafeMutableBufferPointer<Int>,

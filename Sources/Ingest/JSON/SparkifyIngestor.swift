@@ -53,7 +53,7 @@ public struct SparkifyIngestor {
         for path in files {
             let hash: String, size: Int
             do {
-                hash = try ContentHasher.hashFile(path)
+                hash = try ContentHasher.identity(ofFile: path, known: known)
                 size = try FileIO.size(path)
             } catch { throw .io(source: path, reason: error.description) }
             if seen.contains(hash) || (known.contains(hash) && !options.replace) {

@@ -16,7 +16,10 @@ import Columnar
 /// Idempotence: a source whose content hash is already in the manifest is skipped with a
 /// message (`replace` redoes it and removes its old parts and rejects). A file is hashed up
 /// front only when the manifest has a source of the same size; otherwise the hash is computed
-/// while parsing (stdin always; a duplicate found once read is discarded).
+/// while parsing (stdin always; a duplicate found once read is discarded). A store written
+/// before the `xxh64:` digests records `crc32:` ones: a source that may match one (stdin, or a
+/// file of such a source's size) also computes that digest, so it is recognised (skipped, or
+/// replaced under its old identity with `replace`) and never ingested twice.
 ///
 /// Headers of every file source are validated before anything is written.
 /// Memory: bounded by `IngestOptions.maxBufferedRows` (see there), never by the input size.
@@ -59,6 +62,9 @@ public struct Ingestor {
         do { existing = try store.manifest(dataset: EventsDataset.name) } catch { throw .columnar(error) }
         let knownHashes = Set((existing?.sources ?? []).map(\.contentHash))
         let knownSizes = Set((existing?.sources ?? []).map(\.size))
+        // An older store records pre-`xxh64:` digests: a source that may match one also computes
+        // that digest while it is read (stdin, or a file of a known size).
+        let legacySizes = Set((existing?.sources ?? []).filter { ContentHasher.isLegacy($0.contentHash) }.map(\.size))
 
         let txn: StoreTransaction
         do {
@@ -73,24 +79,30 @@ public struct Ingestor {
         var totalRejected = 0
         do throws(IngestError) {
             for (index, source) in sources.enumerated() {
-                if case .file(let path) = source, let size = try? FileIO.size(path), knownSizes.contains(size) {
-                    let h: String
-                    do { h = try ContentHasher.hashFile(path) } catch { throw .columnar(error) }
-                    if seen.contains(h) || (knownHashes.contains(h) && !options.replace) {
-                        reports.append(skipped(source, hash: h, size: size))
-                        continue
+                var legacyHash = !legacySizes.isEmpty
+                if case .file(let path) = source, let size = try? FileIO.size(path) {
+                    legacyHash = legacySizes.contains(size)
+                    if knownSizes.contains(size) {
+                        let h: String
+                        do { h = try ContentHasher.identity(ofFile: path, known: knownHashes) } catch { throw .columnar(error) }
+                        if seen.contains(h) || (knownHashes.contains(h) && !options.replace) {
+                            reports.append(skipped(source, hash: h, size: size))
+                            continue
+                        }
                     }
                 }
                 let label = "pending-\(index)"
-                let (report, record, rejectsTemp) = try ingestOne(source, label: label, txn: txn, writer: writer,
-                                                                  rejectedBefore: totalRejected)
+                let (report, record, rejectsTemp, legacyDigest) = try ingestOne(
+                    source, label: label, txn: txn, writer: writer, rejectedBefore: totalRejected, legacyHash: legacyHash)
                 let hash = report.contentHash
-                if seen.contains(hash) || (knownHashes.contains(hash) && !options.replace) {
+                // The digest under which the store already holds these bytes (either format), if any.
+                let knownAs = [hash, legacyDigest].compactMap { $0 }.first { knownHashes.contains($0) }
+                if seen.contains(hash) || (knownAs != nil && !options.replace) {
                     discarded.append((label, rejectsTemp))
-                    reports.append(skipped(source, hash: hash, size: report.bytes))
+                    reports.append(skipped(source, hash: knownAs ?? hash, size: report.bytes))
                     continue
                 }
-                if knownHashes.contains(hash) { txn.replaceSource(contentHash: hash) }
+                if let knownAs { txn.replaceSource(contentHash: knownAs) }
                 seen.insert(hash)
                 totalRejected += report.rowsRejected
                 kept.append((label, hash))
@@ -135,12 +147,13 @@ public struct Ingestor {
     }
 
     /// Parses one source completely, submitting its day buffers to the writer.
+    /// Also returns the rejects temporary file and, with `legacyHash`, the pre-`xxh64:` digest.
     private func ingestOne(_ source: InputSource, label: String, txn: StoreTransaction, writer: PartWriterThread,
-                           rejectedBefore: Int) throws(IngestError) -> (SourceReport, SourceRecord, String?) {
-        let reader = try InputReader(source, readSize: options.chunkBytes)
-        var buf: [UInt8] = []
-        buf.reserveCapacity(2 * options.chunkBytes)
-        let header = try Self.readHeader(reader: reader, into: &buf)
+                           rejectedBefore: Int, legacyHash: Bool)
+        throws(IngestError) -> (SourceReport, SourceRecord, String?, String?) {
+        let reader = try InputReader(source, readSize: options.chunkBytes, legacyHash: legacyHash)
+        let buf = ScanBuffer(capacity: 2 * options.chunkBytes)
+        let header = try Self.readHeader(reader: reader, into: buf)
         var rejectsTemp: String?
         let log = RejectLog(source: source.name) { () throws(ColumnarError) in
             let pair = try txn.reserveRejectsFile()
@@ -148,21 +161,25 @@ public struct Ingestor {
             return pair
         }
         var parser = EventCSVParser(header: header.header, rejects: log, firstDataLine: 2)
-        buf.removeSubrange(0..<header.consumed)
+        buf.removeFirst(header.consumed)
         let started = IngestClock.now()
         var lastReport = started
         do {
             var more = true
+            // Bytes to hold before parsing: one chunk, or more while no row end is in the window
+            // (a row longer than a chunk).
+            var target = options.chunkBytes
             while more {
-                while buf.count < options.chunkBytes {
-                    if !(try reader.read(into: &buf)) { more = false; break }
+                while buf.count < target {
+                    if !(try reader.read(into: buf)) { more = false; break }
                 }
-                let end = try buf.withUnsafeBytes { b in try parser.parse(b) }
+                let end = try parser.parse(buf.bytes)
                 if end == 0 && buf.count > (64 << 20) {
                     throw IngestError.malformed(source: source.name, line: parser.line,
                                                 reason: "a row longer than 64 MiB (unterminated quoted field?)")
                 }
-                buf.removeSubrange(0..<end)
+                target = end == 0 ? buf.count + options.chunkBytes : options.chunkBytes
+                buf.removeFirst(end)
                 if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                     throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
                 }
@@ -186,7 +203,7 @@ public struct Ingestor {
                     }
                 }
             }
-            try buf.withUnsafeBytes { b in try parser.parseFinal(b) }
+            try parser.parseFinal(buf.bytes)
             if let limit = options.maxRejects, rejectedBefore + log.rejected > limit {
                 throw IngestError.tooManyRejects(source: source.name, rejected: rejectedBefore + log.rejected, limit: limit)
             }
@@ -209,30 +226,30 @@ public struct Ingestor {
                                   rowsRead: parser.rowsRead, rowsStored: parser.rowsStored, rowsRejected: log.rejected,
                                   rowsCoerced: log.coerced, reasons: reasons, rejectsFile: log.finalPath,
                                   ingestedAt: "", transaction: "")
-        return (report, record, rejectsTemp)
+        return (report, record, rejectsTemp, reader.hasher.legacyDigest)
     }
 
     /// Reads until the end of the header line; returns it parsed and the bytes it used
     /// (BOM and line end included). Throws `.badHeader` for an empty input or a missing column.
-    static func readHeader(reader: InputReader, into buf: inout [UInt8]) throws(IngestError)
+    static func readHeader(reader: InputReader, into scan: ScanBuffer) throws(IngestError)
         -> (header: CSVHeader, consumed: Int) {
         var scanned = 0
         var newline: Int?
         while newline == nil {
-            if let k = buf[scanned...].firstIndex(of: 0x0A) { newline = k; break }
-            scanned = buf.count
-            if !(try reader.read(into: &buf)) { break }
-            if buf.count > (16 << 20) { throw .badHeader(source: reader.source.name, reason: "no header line in the first 16 MiB") }
+            if let k = scan.bytes[scanned...].firstIndex(of: 0x0A) { newline = k; break }
+            scanned = scan.count
+            if !(try reader.read(into: scan)) { break }
+            if scan.count > (16 << 20) { throw .badHeader(source: reader.source.name, reason: "no header line in the first 16 MiB") }
         }
+        let buf = scan.bytes
         if buf.isEmpty { throw .badHeader(source: reader.source.name, reason: "empty input: no header line") }
         let lineEnd = newline ?? buf.count
         var start = 0
         if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { start = 3 }
         var end = lineEnd
         if end > start, buf[end - 1] == 0x0D { end -= 1 }
-        let (header, missing) = buf.withUnsafeBytes {
-            CSVHeader.parse(UnsafeRawBufferPointer(rebasing: $0[start..<end]), required: EventsDataset.requiredColumns)
-        }
+        let (header, missing) = CSVHeader.parse(UnsafeRawBufferPointer(rebasing: buf[start..<end]),
+                                                required: EventsDataset.requiredColumns)
         guard let header else {
             throw .badHeader(source: reader.source.name, reason: "missing required column(s) \(missing.joined(separator: ", ")) in the header")
         }
@@ -240,9 +257,8 @@ public struct Ingestor {
     }
 
     static func readHeader(_ source: InputSource) throws(IngestError) -> CSVHeader {
-        let reader = try InputReader(source)
-        var buf: [UInt8] = []
-        return try readHeader(reader: reader, into: &buf).header
+        let reader = try InputReader(source, readSize: 64 << 10)
+        return try readHeader(reader: reader, into: ScanBuffer(capacity: 128 << 10)).header
     }
 
 }

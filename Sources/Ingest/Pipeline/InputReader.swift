@@ -22,22 +22,29 @@ public enum InputSource: Sendable, Equatable {
     }
 }
 
-/// Sequential decoded bytes of an input: raw reads of 4 MiB, hashed (`ContentHasher`) and,
-/// for gzip, inflated as a stream. Memory: one raw read buffer plus the caller's buffer.
+/// Sequential decoded bytes of an input, hashed (`ContentHasher`) as read. Plain input is read
+/// straight into the caller's `ScanBuffer` (reads of `readSize`); gzip (detected on the first
+/// read) goes through a raw buffer and is inflated as a stream. Memory: `readSize` bytes of raw
+/// buffer (plus the inflated bytes of one read for gzip) besides the caller's buffer.
 final class InputReader {
     let source: InputSource
     private var fd: Int32
+    private let readSize: Int
     private var raw: [UInt8]
+    private var inflated: [UInt8] = []
     private var gzip: GzipInflater?
     private var sniffed = false
-    private(set) var hasher = ContentHasher()
+    private(set) var hasher: ContentHasher
     private(set) var eof = false
     /// Size of the file (nil for stdin).
     let fileSize: Int?
 
-    init(_ source: InputSource, readSize: Int = 4 << 20) throws(IngestError) {
+    /// `legacyHash`: also compute the pre-`xxh64:` digest (`ContentHasher.legacyDigest`).
+    init(_ source: InputSource, readSize: Int = 4 << 20, legacyHash: Bool = false) throws(IngestError) {
         self.source = source
-        raw = [UInt8](repeating: 0, count: max(4096, readSize))
+        self.readSize = max(4096, readSize)
+        hasher = ContentHasher(legacyToo: legacyHash)
+        raw = [UInt8](repeating: 0, count: self.readSize)
         switch source {
         case .standardInput:
             fd = 0
@@ -60,25 +67,20 @@ final class InputReader {
     /// Raw bytes consumed so far.
     var rawBytesRead: Int { hasher.count }
 
-    /// Appends up to ~4 MiB of raw input (more once inflated) to `out`; returns false at end.
-    func read(into out: inout [UInt8]) throws(IngestError) -> Bool {
+    /// Appends up to `readSize` raw bytes of input (more once inflated) to `out`; returns false
+    /// at the end (after checking that a gzip stream is complete).
+    func read(into out: ScanBuffer) throws(IngestError) -> Bool {
         if eof { return false }
-        var n = 0
-        while true {
-            n = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            break
+        if sniffed && gzip == nil {
+            let space = out.freeSpace(atLeast: readSize)
+            let n = try checked(readSome(UnsafeMutableRawBufferPointer(rebasing: space[0..<readSize])))
+            if n == 0 { return try finish() }
+            hasher.update(UnsafeRawBufferPointer(rebasing: space[0..<n]))
+            out.didAppend(n)
+            return true
         }
-        if n < 0 { throw .io(source: source.name, reason: "read failed (\(String(cString: strerror(errno))))") }
-        if n == 0 {
-            eof = true
-            if let gzip {
-                do throws(ColumnarError) { try gzip.finish() } catch {
-                    throw .malformed(source: source.name, line: nil, reason: error.description)
-                }
-            }
-            return false
-        }
+        let n = try checked(raw.withUnsafeMutableBytes { readSome($0) })
+        if n == 0 { return try finish() }
         let chunk = raw.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<n]) }
         hasher.update(chunk)
         if !sniffed {
@@ -86,12 +88,37 @@ final class InputReader {
             if n >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = GzipInflater() }
         }
         if let gzip {
-            do throws(ColumnarError) { try gzip.inflate(chunk, into: &out) } catch {
+            inflated.removeAll(keepingCapacity: true)
+            do throws(ColumnarError) { try gzip.inflate(chunk, into: &inflated) } catch {
                 throw .malformed(source: source.name, line: nil, reason: error.description)
             }
+            inflated.withUnsafeBytes { out.append($0) }
         } else {
-            out.append(contentsOf: chunk)
+            out.append(chunk)
         }
         return true
+    }
+
+    /// One read(2) into `b`, retried on EINTR: the byte count, 0 at the end, -1 on error (errno set).
+    private func readSome(_ b: UnsafeMutableRawBufferPointer) -> Int {
+        while true {
+            let n = Glibc.read(fd, b.baseAddress, b.count)
+            if n >= 0 || errno != EINTR { return n }
+        }
+    }
+
+    private func checked(_ n: Int) throws(IngestError) -> Int {
+        if n < 0 { throw .io(source: source.name, reason: "read failed (\(String(cString: strerror(errno))))") }
+        return n
+    }
+
+    private func finish() throws(IngestError) -> Bool {
+        eof = true
+        if let gzip {
+            do throws(ColumnarError) { try gzip.finish() } catch {
+                throw .malformed(source: source.name, line: nil, reason: error.description)
+            }
+        }
+        return false
     }
 }

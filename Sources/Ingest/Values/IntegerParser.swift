@@ -23,18 +23,41 @@ public enum IntegerParser {
     public static func parse(_ b: UnsafeRawBufferPointer) -> Outcome {
         let n = b.count
         if n == 0 { return .null }
-        // Fast path: plain digits, no leading zero, at most 19 of them (fit a UInt64).
+        // Fast path: plain digits, no leading zero, at most 19 of them (fit a UInt64); eight at
+        // a time while eight remain (SWAR), then one by one. `slow` is its scalar twin.
         if n <= 19, b[0] != 0x30 || n == 1 {
             var v: UInt64 = 0
             var ok = true
-            for i in 0..<n {
+            var i = 0
+            while i &+ 8 <= n {
+                guard let d = eightDigits(b.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian) else {
+                    ok = false
+                    break
+                }
+                v = v &* 100_000_000 &+ d
+                i &+= 8
+            }
+            while ok && i < n {
                 let d = b[i] &- 48
                 if d >= 10 { ok = false; break }
                 v = v &* 10 &+ UInt64(d)
+                i &+= 1
             }
             if ok && v <= UInt64(Int64.max) { return .exact(Int64(v)) }
         }
         return slow(b)
+    }
+
+    /// Eight ASCII digits (little-endian word, first digit in the low byte) → their value, or
+    /// nil if any byte is not `0`…`9`.
+    @inline(__always) static func eightDigits(_ w: UInt64) -> UInt64? {
+        // Every byte 0x30…0x39: high nibble 3, and adding 6 does not carry into it.
+        guard w & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030,
+              (w &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0 == 0x3030_3030_3030_3030 else { return nil }
+        var v = w & 0x0F0F_0F0F_0F0F_0F0F
+        v = (v &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
     }
 
     static func slow(_ b: UnsafeRawBufferPointer) -> Outcome {
