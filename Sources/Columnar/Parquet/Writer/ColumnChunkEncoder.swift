@@ -340,6 +340,11 @@ struct ColumnChunkEncoder {
     private mutating func appendStrings(_ c: StringColumn, range: Range<Int>) throws(ColumnarError) {
         var row = range.lowerBound
         while row < range.upperBound {
+            if mode == .plain {
+                row = appendPlainStrings(c, from: row, to: range.upperBound)
+                if pageFull { try flushPage() }
+                continue
+            }
             var overflow = false
             c.bytes.withUnsafeBytes { raw in
                 c.offsets.withUnsafeBufferPointer { off in
@@ -375,6 +380,62 @@ struct ColumnChunkEncoder {
                 try flushPage()
             }
         }
+    }
+
+    /// PLAIN strings from row `start` until `end` or a full page; returns the next row. Sizes
+    /// the rows first and grows `values` once, then `copyPlainStrings` writes them.
+    private mutating func appendPlainStrings(_ c: StringColumn, from start: Int, to end: Int) -> Int {
+        let budget = max(1, pageBytes &- pageEstimate)
+        let last = min(end, start &+ (Self.maxPageRows &- pageRows))
+        var stop = start, total = 0
+        c.offsets.withUnsafeBufferPointer { off in
+            while stop < last && total < budget {   // at least one row
+                if c.isValid(stop) {
+                    total &+= 4 &+ Int(off[stop &+ 1] &- off[stop])
+                    pageNonNull &+= 1
+                    if nullable { levels.append(1) }
+                } else {
+                    stats.nullCount &+= 1
+                    levels.append(0)
+                }
+                stop &+= 1
+            }
+        }
+        let at = values.count
+        values.bytes.append(contentsOf: repeatElement(0, count: total))
+        values.bytes.withUnsafeMutableBytes { Self.copyPlainStrings(c, rows: start..<stop, into: $0, at: at) }
+        c.bytes.withUnsafeBytes { raw in
+            for i in start..<stop where c.isValid(i) { stats.updateBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(i)])) }
+        }
+        pageRows &+= stop &- start
+        return stop
+    }
+
+    /// Writes the PLAIN encoding (`u32 length` + bytes per non-null value) of `rows` of `c` into
+    /// `dst` from offset `at`; `dst` must have room for it. Unsafe (unaligned stores and raw
+    /// copies, no bounds checks); `plainStringsScalar` is its safe twin.
+    static func copyPlainStrings(_ c: StringColumn, rows: Range<Int>, into dst: UnsafeMutableRawBufferPointer, at: Int) {
+        c.bytes.withUnsafeBytes { src in
+            c.offsets.withUnsafeBufferPointer { off in
+                var p = at
+                for i in rows where c.isValid(i) {
+                    let lo = Int(off[i]), n = Int(off[i &+ 1]) &- lo
+                    dst.storeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian, toByteOffset: p, as: UInt32.self)
+                    if n > 0 { (dst.baseAddress! + (p &+ 4)).copyMemory(from: src.baseAddress! + lo, byteCount: n) }
+                    p &+= 4 &+ n
+                }
+            }
+        }
+    }
+
+    /// Safe twin of `copyPlainStrings` (tests).
+    static func plainStringsScalar(_ c: StringColumn, rows: Range<Int>) -> [UInt8] {
+        var out: [UInt8] = []
+        for i in rows where c.isValid(i) {
+            let v = Array(c.bytes[c.range(i)])
+            out += withUnsafeBytes(of: UInt32(v.count).littleEndian) { Array($0) } + v
+        }
+        return out
     }
 
     private mutating func appendDictionary(_ c: DictionaryColumn, range: Range<Int>) throws(ColumnarError) {
