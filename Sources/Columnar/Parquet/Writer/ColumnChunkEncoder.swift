@@ -23,10 +23,10 @@ struct EncodedChunk {
 ///   `dictionaryMaxBytes` fallback as strings. The dictionary is on trial for the chunk's first
 ///   `numericTrialValues` non-null values, or until the first page flushed after
 ///   `minimumTrialValues`, or the chunk's end: pages that fill up before (small `pageBytes`) are
-///   written PLAIN, and when the dictionary fills up during the trial the chunk stays PLAIN. At the trial's end the chunk drops its
-///   dictionary (no dictionary page) when `NumericTrial` says it will not pay: too big against
-///   PLAIN, sorted values (PLAIN + zstd wins), or new values still arriving as fast in the
-///   trial's second half as in its first.
+///   written PLAIN, and when the dictionary fills up during the trial the chunk stays PLAIN. At
+///   the trial's end the chunk drops its dictionary (no dictionary page) when `NumericTrial`
+///   says it will not pay: too big against PLAIN, sorted values (PLAIN + zstd wins), or new
+///   values still arriving as fast in the trial's second half as in its first.
 /// * Otherwise INT32/INT64/DOUBLE: PLAIN, or DELTA_BINARY_PACKED per page when enabled and
 ///   smaller. BOOLEAN: PLAIN bit-packed. UUID: PLAIN 16 bytes.
 /// * string/binary with dictionary on: RLE_DICTIONARY pages (width byte + hybrid indices) over a
@@ -154,7 +154,6 @@ struct ColumnChunkEncoder {
 
     /// Bits per dictionary index for the current dictionary size (the estimate's, ≥ 1).
     private var indexBits: Int { max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dictionaryCount, 1)))) }
-
 
     // MARK: appending rows
 
