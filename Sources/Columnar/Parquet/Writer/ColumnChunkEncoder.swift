@@ -23,10 +23,10 @@ struct EncodedChunk {
 ///   `dictionaryMaxBytes` fallback as strings. The dictionary is on trial for the chunk's first
 ///   `numericTrialValues` non-null values, or until the first page flushed after
 ///   `minimumTrialValues`, or the chunk's end: pages that fill up before (small `pageBytes`) are
-///   written PLAIN, and when the dictionary fills up during the trial the chunk stays PLAIN. At the trial's end the chunk drops its
-///   dictionary (no dictionary page) when `NumericTrial` says it will not pay: too big against
-///   PLAIN, sorted values (PLAIN + zstd wins), or new values still arriving as fast in the
-///   trial's second half as in its first.
+///   written PLAIN, and when the dictionary fills up during the trial the chunk stays PLAIN. At
+///   the trial's end the chunk drops its dictionary (no dictionary page) when `NumericTrial`
+///   says it will not pay: too big against PLAIN, sorted values (PLAIN + zstd wins), or new
+///   values still arriving as fast in the trial's second half as in its first.
 /// * Otherwise INT32/INT64/DOUBLE: PLAIN, or DELTA_BINARY_PACKED per page when enabled and
 ///   smaller. BOOLEAN: PLAIN bit-packed. UUID: PLAIN 16 bytes.
 /// * string/binary with dictionary on: RLE_DICTIONARY pages (width byte + hybrid indices) over a
@@ -154,7 +154,6 @@ struct ColumnChunkEncoder {
 
     /// Bits per dictionary index for the current dictionary size (the estimate's, ≥ 1).
     private var indexBits: Int { max(1, RLEHybridEncoder.bitWidth(forMax: UInt32(max(dictionaryCount, 1)))) }
-
 
     // MARK: appending rows
 
@@ -340,6 +339,11 @@ struct ColumnChunkEncoder {
     private mutating func appendStrings(_ c: StringColumn, range: Range<Int>) throws(ColumnarError) {
         var row = range.lowerBound
         while row < range.upperBound {
+            if mode == .plain {
+                row = appendPlainStrings(c, from: row, to: range.upperBound)
+                if pageFull { try flushPage() }
+                continue
+            }
             var overflow = false
             c.bytes.withUnsafeBytes { raw in
                 c.offsets.withUnsafeBufferPointer { off in
@@ -375,6 +379,62 @@ struct ColumnChunkEncoder {
                 try flushPage()
             }
         }
+    }
+
+    /// PLAIN strings from row `start` until `end` or a full page; returns the next row. Sizes
+    /// the rows first and grows `values` once, then `copyPlainStrings` writes them.
+    private mutating func appendPlainStrings(_ c: StringColumn, from start: Int, to end: Int) -> Int {
+        let budget = max(1, pageBytes &- pageEstimate)
+        let last = min(end, start &+ (Self.maxPageRows &- pageRows))
+        var stop = start, total = 0
+        c.offsets.withUnsafeBufferPointer { off in
+            while stop < last && total < budget {   // at least one row
+                if c.isValid(stop) {
+                    total &+= 4 &+ Int(off[stop &+ 1] &- off[stop])
+                    pageNonNull &+= 1
+                    if nullable { levels.append(1) }
+                } else {
+                    stats.nullCount &+= 1
+                    levels.append(0)
+                }
+                stop &+= 1
+            }
+        }
+        let at = values.count
+        values.bytes.append(contentsOf: repeatElement(0, count: total))
+        values.bytes.withUnsafeMutableBytes { Self.copyPlainStrings(c, rows: start..<stop, into: $0, at: at) }
+        c.bytes.withUnsafeBytes { raw in
+            for i in start..<stop where c.isValid(i) { stats.updateBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(i)])) }
+        }
+        pageRows &+= stop &- start
+        return stop
+    }
+
+    /// Writes the PLAIN encoding (`u32 length` + bytes per non-null value) of `rows` of `c` into
+    /// `dst` from offset `at`; `dst` must have room for it. Unsafe (unaligned stores and raw
+    /// copies, no bounds checks); `plainStringsScalar` is its safe twin.
+    static func copyPlainStrings(_ c: StringColumn, rows: Range<Int>, into dst: UnsafeMutableRawBufferPointer, at: Int) {
+        c.bytes.withUnsafeBytes { src in
+            c.offsets.withUnsafeBufferPointer { off in
+                var p = at
+                for i in rows where c.isValid(i) {
+                    let lo = Int(off[i]), n = Int(off[i &+ 1]) &- lo
+                    dst.storeBytes(of: UInt32(truncatingIfNeeded: n).littleEndian, toByteOffset: p, as: UInt32.self)
+                    if n > 0 { (dst.baseAddress! + (p &+ 4)).copyMemory(from: src.baseAddress! + lo, byteCount: n) }
+                    p &+= 4 &+ n
+                }
+            }
+        }
+    }
+
+    /// Safe twin of `copyPlainStrings` (tests).
+    static func plainStringsScalar(_ c: StringColumn, rows: Range<Int>) -> [UInt8] {
+        var out: [UInt8] = []
+        for i in rows where c.isValid(i) {
+            let v = Array(c.bytes[c.range(i)])
+            out += withUnsafeBytes(of: UInt32(v.count).littleEndian) { Array($0) } + v
+        }
+        return out
     }
 
     private mutating func appendDictionary(_ c: DictionaryColumn, range: Range<Int>) throws(ColumnarError) {
