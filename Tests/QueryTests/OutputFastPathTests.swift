@@ -61,6 +61,7 @@ final class OutputFastPathTests: XCTestCase {
             CSVText.appendDecimal(v, to: &fast)
             CSVText.appendDecimalGeneral(v, to: &general)
             XCTAssertEqual(fast, general, "\(v)")
+            XCTAssertEqual(Self.rawText { CSVText.appendDecimal(v, to: &$0) }, general + general + general, "\(v)")
             XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(v))
         }
         let year2019: Int64 = 1_546_300_800_000_000
@@ -75,7 +76,17 @@ final class OutputFastPathTests: XCTestCase {
             CSVText.appendTimestamp(t, to: &fast)
             CSVText.appendTimestampGeneral(t, to: &general)
             XCTAssertEqual(fast, general, "\(t)")
+            XCTAssertEqual(Self.rawText { CSVText.appendTimestamp(t, to: &$0) }, general + general + general, "\(t)")
         }
+    }
+
+    /// The bytes `body` appends to a small `RawBytes` (the in-place `appendUninitialized`
+    /// path, three times so it grows past its minimum capacity), for comparison with `ContiguousArray` twins.
+    static func rawText(_ body: (inout RawBytes) -> Void) -> ContiguousArray<UInt8> {
+        var raw = RawBytes(capacity: 1)
+        defer { raw.deallocate() }
+        for _ in 0..<3 { body(&raw) }
+        return ContiguousArray(raw.bytes)
     }
 
     /// The session uuid text equals Foundation's (lowercased) for random uuids.
