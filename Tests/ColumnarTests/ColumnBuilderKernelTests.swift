@@ -20,6 +20,25 @@ final class ColumnBuilderKernelTests: XCTestCase {
         XCTAssertThrowsError(try bits.append([1, 0, 2]))
     }
 
+    /// The all-present fast path (word-at-a-time ones) against the per-level twin, mixing
+    /// all-ones pages of every small length (so starts and ends fall anywhere in a word) with
+    /// pages holding NULLs; also an all-2 page and an all-0 page.
+    func testLevelBitsAllPresentFastPathMatchesGeneralTwin() throws {
+        var rng = SeededRandom(seed: 5)
+        var fast = LevelBits(), general = LevelBits()
+        for _ in 0..<300 {
+            let n = Int(rng.next() % 200)
+            let allOnes = rng.next() % 3 != 0
+            let levels = ContiguousArray((0..<n).map { _ in allOnes ? UInt32(1) : UInt32(rng.next() % 2) })
+            XCTAssertEqual(try fast.append(levels), try general.appendGeneral(levels))
+        }
+        XCTAssertEqual(fast.count, general.count)
+        XCTAssertEqual(fast.bitmap.words, general.bitmap.words)
+        XCTAssertEqual(try fast.append(ContiguousArray(repeating: 0, count: 70)), 0)
+        XCTAssertThrowsError(try fast.append(ContiguousArray(repeating: 2, count: 70)))
+        XCTAssertThrowsError(try fast.append([1, 3, 1]))
+    }
+
     func testGatherAndScatterMatchTwins() {
         var rng = SeededRandom(seed: 4)
         let dictionary = ContiguousArray((0..<37).map { _ in Int64(bitPattern: rng.next()) })

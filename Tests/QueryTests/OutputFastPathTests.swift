@@ -61,6 +61,7 @@ final class OutputFastPathTests: XCTestCase {
             CSVText.appendDecimal(v, to: &fast)
             CSVText.appendDecimalGeneral(v, to: &general)
             XCTAssertEqual(fast, general, "\(v)")
+            XCTAssertEqual(Self.rawText { CSVText.appendDecimal(v, to: &$0) }, general + general + general, "\(v)")
             XCTAssertEqual(String(decoding: fast, as: UTF8.self), String(v))
         }
         let year2019: Int64 = 1_546_300_800_000_000
@@ -75,7 +76,48 @@ final class OutputFastPathTests: XCTestCase {
             CSVText.appendTimestamp(t, to: &fast)
             CSVText.appendTimestampGeneral(t, to: &general)
             XCTAssertEqual(fast, general, "\(t)")
+            XCTAssertEqual(Self.rawText { CSVText.appendTimestamp(t, to: &$0) }, general + general + general, "\(t)")
         }
+    }
+
+    /// Dictionary strings: the per-entry verbatim flag carried into `TextRef` gives the same CSV
+    /// field as the general string encoding, for entries needing trimming, quoting, escaping,
+    /// empty and plain ones, and for the same values read from a plain column (flag unknown).
+    func testDictionaryVerbatimFlagMatchesGeneralStringText() {
+        var rng = SeededRandom(seed: 31)
+        let alphabet: [String] = ["a", "b", "é", " ", ",", "\"", "\\", "\r", "\n", "\t", ".", "x"]
+        var entries: [String?] = ["", "samsung", " samsung ", "home,garden", "a\"b", "electronics.smartphone"]
+        for _ in 0..<300 {
+            entries.append((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined())
+        }
+        let dictionary = StringColumn(entries)
+        let codes = ContiguousArray((0..<2000).map { _ in UInt32(rng.next() % UInt64(entries.count)) })
+        let dictSource = StringSource(.dictionary(DictionaryColumn(codes: codes, dictionary: dictionary)), count: codes.count)
+        let plainSource = StringSource(.string(StringColumn(codes.map { entries[Int($0)] })), count: codes.count)
+        var verbatimSeen = 0
+        for row in 0..<codes.count {
+            XCTAssertFalse(plainSource.knownVerbatim(row))
+            let value = Array(entries[Int(codes[row])]!.utf8)
+            var general = ContiguousArray<UInt8>()
+            value.withUnsafeBytes { CSVText.appendStringGeneral($0, to: &general) }
+            for source in [dictSource, plainSource] {
+                var out = ContiguousArray<UInt8>()
+                let ref = UserAccumulator.TextRef(offset: 0, length: Int32(value.count), verbatim: source.knownVerbatim(row))
+                source.withBytes(row) { bytes in CSVSink.appendText(ref, bytes, to: &out) }
+                XCTAssertEqual(out, general, "row \(row) \(value)")
+            }
+            if dictSource.knownVerbatim(row) { verbatimSeen += 1 }
+        }
+        XCTAssertGreaterThan(verbatimSeen, 20)
+    }
+
+    /// The bytes `body` appends to a small `RawBytes` (the in-place `appendUninitialized`
+    /// path, three times so it grows past its minimum capacity), for comparison with `ContiguousArray` twins.
+    static func rawText(_ body: (inout RawBytes) -> Void) -> ContiguousArray<UInt8> {
+        var raw = RawBytes(capacity: 1)
+        defer { raw.deallocate() }
+        for _ in 0..<3 { body(&raw) }
+        return ContiguousArray(raw.bytes)
     }
 
     /// The session uuid text equals Foundation's (lowercased) for random uuids.

@@ -70,8 +70,9 @@ struct UserAccumulator {
     private var lastSession: Int32 = -1
     private var lastGroupSession: Int32 = -1, lastGroupProduct: UInt64 = 0, lastGroup: Int32 = -1
 
-    /// An optional text in `pool`: `length < 0` means NULL.
-    struct TextRef { var offset: Int32; var length: Int32 }
+    /// An optional text in `pool`: `length < 0` means NULL. `verbatim`: the text is known to be
+    /// its own CSV field (`CSVText.isVerbatim`); false = unknown, the writer checks.
+    struct TextRef { var offset: Int32; var length: Int32; var verbatim = false }
 
     /// The NULL-product key; product `p` has key `p - Int32.min + 1` (so NULL sorts first).
     static let nullProduct: UInt64 = 0
@@ -163,7 +164,7 @@ struct UserAccumulator {
             pool.append(contentsOf: bytes)
             return Int32(truncatingIfNeeded: bytes.count)
         }
-        return TextRef(offset: offset, length: length)
+        return TextRef(offset: offset, length: length, verbatim: source.knownVerbatim(row))
     }
 
     private mutating func newSession(textLength: Int) -> Int32 {

@@ -8,11 +8,23 @@ import Glibc
 public protocol ByteOutput {
     mutating func append(_ byte: UInt8)
     mutating func append(contentsOf bytes: UnsafeRawBufferPointer)
+    /// Reserves `n` bytes at the end and lets `body` fill all `n` of them (it must write
+    /// exactly the bytes `[0, n)` of the pointer, which is valid only during the call).
+    mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void)
 }
 
 extension ContiguousArray: ByteOutput where Element == UInt8 {}
 
 extension ByteOutput {
+    /// Default: `body` fills a temporary buffer that is then appended (the safe general path;
+    /// `RawBytes` writes in place).
+    public mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(n, 1)) { tmp in
+            body(tmp.baseAddress!)
+            append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(tmp)[0 ..< n]))
+        }
+    }
+
     /// Appends the bytes of a literal.
     @inline(__always)
     public mutating func append(_ literal: StaticString) {

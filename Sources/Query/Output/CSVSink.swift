@@ -13,7 +13,8 @@ enum CSVSink {
     static func appendText<O: ByteOutput>(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to out: inout O) {
         guard ref.length >= 0 else { return }
         let o = Int(ref.offset)
-        CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]), to: &out)
+        let text = UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)])
+        if ref.verbatim { out.append(contentsOf: text) } else { CSVText.appendString(text, to: &out) }
     }
 
     /// Appends the CSV lines of one finished user. Rows come grouped by session, so the

@@ -64,43 +64,45 @@ public enum CSVText {
         s.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
     }
 
-    /// "00" "01" … "99": the two ASCII digits of each value below 100.
-    static let digitPairs: [UInt8] = {
-        var pairs: [UInt8] = []
-        for v in 0..<100 {
-            let tens = UInt8(v / 10), ones = UInt8(v % 10)
-            pairs.append(48 + tens)
-            pairs.append(48 + ones)
-        }
-        return pairs
-    }()
+    /// "00" "01" … "99": the two ASCII digits of each value below 100, as a literal in
+    /// read-only data (no lazy global initialisation on the hot path).
+    @inline(__always)
+    static var digitPairs: UnsafePointer<UInt8> {
+        let text: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+        return text.utf8Start
+    }
 
-    /// Plain decimal of an unsigned integer: two digits per step from `digitPairs` into a
-    /// 20-byte scratch, then one append (`appendDecimalGeneral` is the digit-by-digit twin).
+    /// The number of decimal digits of `v` (1…20).
+    @inline(__always)
+    static func decimalDigitCount(_ v: UInt64) -> Int {
+        var n = 1
+        var bound: UInt64 = 10
+        while n < 19 && v >= bound { n &+= 1; bound &*= 10 }
+        return n == 19 && v >= bound ? 20 : n
+    }
+
+    /// Plain decimal of an unsigned integer: the digit count first, then two digits per step
+    /// from `digitPairs` written in place (`appendDecimalGeneral` is the digit-by-digit twin).
     @inline(__always)
     public static func appendDecimal<O: ByteOutput>(_ v: UInt64, to out: inout O) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            digitPairs.withUnsafeBufferPointer { pairs in
-                var x = v
-                var i = 24
-                while x >= 100 {
-                    let r = Int(truncatingIfNeeded: x % 100)
-                    x /= 100
-                    i &-= 2
-                    buf[i] = pairs[r &* 2]
-                    buf[i &+ 1] = pairs[r &* 2 &+ 1]
-                }
-                if x >= 10 {
-                    i &-= 2
-                    buf[i] = pairs[Int(x) &* 2]
-                    buf[i &+ 1] = pairs[Int(x) &* 2 &+ 1]
-                } else {
-                    i &-= 1
-                    buf[i] = UInt8(truncatingIfNeeded: x) &+ 48
-                }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[i ..< 24]))
+        let n = decimalDigitCount(v)
+        let pairs = digitPairs
+        out.appendUninitialized(n) { buf in
+            var x = v
+            var i = n
+            while x >= 100 {
+                let r = Int(truncatingIfNeeded: x % 100) &* 2
+                x /= 100
+                i &-= 2
+                buf[i] = pairs[r]
+                buf[i &+ 1] = pairs[r &+ 1]
+            }
+            if x >= 10 {
+                buf[0] = pairs[Int(x) &* 2]
+                buf[1] = pairs[Int(x) &* 2 &+ 1]
+            } else {
+                buf[0] = UInt8(truncatingIfNeeded: x) &+ 48
             }
         }
     }
@@ -137,23 +139,20 @@ public enum CSVText {
         guard y >= 1000 && y <= 9999 else { appendTimestampGeneral(micros, to: &out); return }
         let secs = inDay / 1_000_000
         let millis = Int(inDay / 1000 % 1000)
-        var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        withUnsafeMutableBytes(of: &tmp) { buf in
-            digitPairs.withUnsafeBufferPointer { pairs in
-                @inline(__always) func put2(_ v: Int, _ at: Int) {
-                    buf[at] = pairs[v &* 2]
-                    buf[at &+ 1] = pairs[v &* 2 &+ 1]
-                }
-                put2(Int(y / 100), 0); put2(Int(y % 100), 2); buf[4] = 0x2D
-                put2(Int(m), 5); buf[7] = 0x2D
-                put2(Int(d), 8); buf[10] = 0x54
-                put2(Int(secs / 3600), 11); buf[13] = 0x3A
-                put2(Int(secs / 60 % 60), 14); buf[16] = 0x3A
-                put2(Int(secs % 60), 17); buf[19] = 0x2E
-                buf[20] = UInt8(truncatingIfNeeded: millis / 100) &+ 48
-                put2(millis % 100, 21); buf[23] = 0x5A
+        let pairs = digitPairs
+        out.appendUninitialized(24) { buf in
+            @inline(__always) func put2(_ v: Int, _ at: Int) {
+                buf[at] = pairs[v &* 2]
+                buf[at &+ 1] = pairs[v &* 2 &+ 1]
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(buf))
+            put2(Int(y / 100), 0); put2(Int(y % 100), 2); buf[4] = 0x2D
+            put2(Int(m), 5); buf[7] = 0x2D
+            put2(Int(d), 8); buf[10] = 0x54
+            put2(Int(secs / 3600), 11); buf[13] = 0x3A
+            put2(Int(secs / 60 % 60), 14); buf[16] = 0x3A
+            put2(Int(secs % 60), 17); buf[19] = 0x2E
+            buf[20] = UInt8(truncatingIfNeeded: millis / 100) &+ 48
+            put2(millis % 100, 21); buf[23] = 0x5A
         }
     }
 
