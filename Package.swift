@@ -2,6 +2,7 @@
 // The `extract` package: a columnar converter and query engine for event dumps.
 // Layout is the architecture (see README and ../shared/docs/design.md):
 //   CZstd, CZlib  -> system-library shims, imported only by Columnar
+//   CSIMD         -> a header-only C kernel (SSE2 byte classification), imported only by Ingest
 //   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store
 //   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar only)
 //   Query         -> store -> learning base / star schema results         (depends on Columnar only)
@@ -35,7 +36,9 @@ let package = Package(
             name: "Columnar", dependencies: ["CZstd", "CZlib"],
             path: "Sources/Columnar", swiftSettings: swiftSettings),
         .target(
-            name: "Ingest", dependencies: ["Columnar"],
+            name: "CSIMD", path: "Sources/CSIMD"),
+        .target(
+            name: "Ingest", dependencies: ["Columnar", "CSIMD"],
             path: "Sources/Ingest", swiftSettings: swiftSettings),
         .target(
             name: "Query", dependencies: ["Columnar"],

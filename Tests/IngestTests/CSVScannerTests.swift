@@ -25,7 +25,7 @@ final class CSVScannerTests: XCTestCase {
                 }
             }
         }
-        // Sparse quotes and backslashes: most 32-byte blocks take the quote-free fast path, some
+        // Sparse quotes and backslashes: most 64-byte blocks take the quote-free fast path, some
         // open a quote in one block and close it blocks later.
         let sparse: [UInt8] = Array("abcdefgh12345678,,,\n".utf8)
         for length in stride(from: 0, to: 3000, by: 37) {
@@ -44,13 +44,47 @@ final class CSVScannerTests: XCTestCase {
                 }
             }
         }
-        // Long realistic rows with the structural byte at every offset modulo 32.
+        // Long realistic rows with the structural byte at every offset modulo 64.
         for shift in 0..<64 {
             let row = String(repeating: "x", count: shift) + ",\"q,\\\"u\n\"\r\n" + "2019-10-01 00:00:00 UTC,view,1,2,,b,1.5,3,s\n"
             let bytes = Array(String(repeating: row, count: 5).utf8)
             let (a, ea, b, eb) = both(bytes)
             XCTAssertEqual(a, b)
             XCTAssertEqual(ea, eb)
+        }
+    }
+
+    /// The C kernel's masks against the Swift byte-at-a-time twin: every byte value, the four
+    /// interesting bytes densely, at every alignment.
+    func testClassifyKernelEqualsScalarTwin() {
+        var rng = SeededRandom(seed: 7)
+        let dense: [UInt8] = Array(",\n\"\\ax".utf8)
+        for round in 0..<400 {
+            let bytes: [UInt8] = (0..<(64 + 16)).map { _ in
+                round % 2 == 0 ? UInt8(truncatingIfNeeded: rng.next()) : dense[Int(rng.next() % UInt64(dense.count))]
+            }
+            bytes.withUnsafeBytes { raw in
+                for offset in 0..<16 {
+                    let p = raw.baseAddress! + offset
+                    let fast = CSVScanner.classify(p), slow = CSVScanner.classifyScalar(p)
+                    XCTAssertEqual(fast.structural, slow.structural, "round \(round) offset \(offset)")
+                    XCTAssertEqual(fast.special, slow.special, "round \(round) offset \(offset)")
+                }
+            }
+        }
+        let all = (0..<256).map { UInt8($0) }
+        all.withUnsafeBytes { raw in
+            for block in 0..<4 {
+                let p = raw.baseAddress! + 64 * block
+                XCTAssertEqual(CSVScanner.classify(p).structural, CSVScanner.classifyScalar(p).structural)
+                XCTAssertEqual(CSVScanner.classify(p).special, CSVScanner.classifyScalar(p).special)
+            }
+        }
+        // Bit k is byte k: the block of byte values 0..<64 has ',' (44) and '\n' (10) only.
+        all.withUnsafeBytes { raw in
+            XCTAssertEqual(CSVScanner.classify(raw.baseAddress!).structural, 1 << 44 | 1 << 10)
+            XCTAssertEqual(CSVScanner.classify(raw.baseAddress! + 64).special, 1 << (0x5C - 64))
+            XCTAssertEqual(CSVScanner.classify(raw.baseAddress!).special, 1 << 0x22)
         }
     }
 

@@ -1,3 +1,5 @@
+import CSIMD
+
 /// The structural scan of CSV bytes: finds the separators (`,`) and row ends (`\n`) that lie
 /// outside quoted fields, in Spark's dialect (`learning-base.md` §2):
 ///
@@ -11,9 +13,10 @@
 /// the offset just past the last row end found (`start` if none): bytes after it are the
 /// incomplete last row, rescanned with the next chunk.
 ///
-/// Two implementations with identical output: `scanSIMD` classifies 32 bytes per step with
-/// `SIMD32<UInt8>` compares and runs the quote state machine only on the interesting bytes;
-/// `scanScalar` is its byte-at-a-time twin, the reference the tests compare against.
+/// Two implementations with identical output: `scanSIMD` classifies 64 bytes per step
+/// (`csimd_classify64`: SSE2 compares and movemasks) and runs the quote state machine only on
+/// the interesting bytes; `scanScalar` is its byte-at-a-time twin, the reference the tests
+/// compare against.
 /// Memory: the entries array (≈ 4 bytes per field; `scanSIMD` allocates room for 4 bytes per
 /// scanned byte, touched only as filled). Buffers must be smaller than 2 GiB.
 public enum CSVScanner {
@@ -58,7 +61,7 @@ public enum CSVScanner {
         return st.lastRowEnd
     }
 
-    /// SIMD scan: 32-byte blocks, a bitmask of the interesting bytes, the state machine on set bits.
+    /// SIMD scan: 64-byte blocks, a bitmask of the interesting bytes, the state machine on set bits.
     /// Fast path: a block outside quotes with no `"` or `\` (most blocks of real dumps) has only
     /// structural commas and newlines: their entries are written without the state machine.
     /// The entries are written through a pointer into a new array with room for one per byte
@@ -78,34 +81,34 @@ public enum CSVScanner {
     }
 
     /// The body of `scanSIMD`; `out` has room for one entry per byte from `start`.
+    /// 64-byte blocks classified by `csimd_classify64` (SSE2 compares and movemasks; its twin is
+    /// `classifyScalar`, compared in the tests).
     private static func scanBlocks(_ b: UnsafeRawBufferPointer, start: Int, into out: inout EntryPointer) -> Int {
         var st = State(start: start)
         var i = start
         let n = b.count
-        let comma = SIMD32<UInt8>(repeating: 0x2C), nl = SIMD32<UInt8>(repeating: 0x0A)
-        let quote = SIMD32<UInt8>(repeating: 0x22), bs = SIMD32<UInt8>(repeating: 0x5C)
-        while i + 32 <= n {
-            let v = b.loadUnaligned(fromByteOffset: i, as: SIMD32<UInt8>.self)
-            var bits = movemask((v .== comma) .| (v .== nl))
-            let special = movemask((v .== quote) .| (v .== bs))
-            if special == 0 && !st.inQuote {
+        guard let base = b.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return start }
+        while i + 64 <= n {
+            let m = csimd_classify64(base + i)
+            var bits = m.structural
+            if m.special == 0 && !st.inQuote {
                 while bits != 0 {
                     let pos = i &+ bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    let isNewline = b[pos] == 0x0A
+                    let isNewline = base[pos] == 0x0A
                     out.add(UInt32(truncatingIfNeeded: pos) | (isNewline ? newlineFlag : 0))
                     if isNewline { st.lastRowEnd = pos &+ 1 }
                     st.fieldStart = pos &+ 1
                 }
             } else {
-                bits |= special
+                bits |= m.special
                 while bits != 0 {
                     let k = bits.trailingZeroBitCount
                     bits &= bits &- 1
-                    st.step(b[i &+ k], at: i &+ k, &out)
+                    st.step(base[i &+ k], at: i &+ k, &out)
                 }
             }
-            i += 32
+            i += 64
         }
         while i < n {
             let c = b[i]
@@ -115,17 +118,22 @@ public enum CSVScanner {
         return st.lastRowEnd
     }
 
-    /// One bit per lane of a 32-lane mask (lane 0 → bit 0): the top bit of each byte of each
-    /// 64-bit word gathered by one multiply (no per-lane work).
-    @inline(__always)
-    static func movemask(_ m: SIMDMask<SIMD32<Int8>>) -> UInt32 {
-        let words = unsafeBitCast(m, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0x8080_8080_8080_8080)
-        let magic: UInt64 = 0x0002_0408_1020_4081
-        let b0 = UInt32(truncatingIfNeeded: (words[0] &* magic) >> 56)
-        let b1 = UInt32(truncatingIfNeeded: (words[1] &* magic) >> 56)
-        let b2 = UInt32(truncatingIfNeeded: (words[2] &* magic) >> 56)
-        let b3 = UInt32(truncatingIfNeeded: (words[3] &* magic) >> 56)
-        return b0 | b1 << 8 | b2 << 16 | b3 << 24
+    /// The masks `csimd_classify64` computes, byte at a time: the reference the tests compare
+    /// it against. `p[0..<64]` must be readable.
+    static func classifyScalar(_ p: UnsafeRawPointer) -> (structural: UInt64, special: UInt64) {
+        var s: UInt64 = 0, q: UInt64 = 0
+        for k in 0..<64 {
+            let c = p.load(fromByteOffset: k, as: UInt8.self)
+            if c == 0x2C || c == 0x0A { s |= 1 << UInt64(k) }
+            if c == 0x22 || c == 0x5C { q |= 1 << UInt64(k) }
+        }
+        return (s, q)
+    }
+
+    /// `csimd_classify64` as a tuple (for the tests). `p[0..<64]` must be readable.
+    static func classify(_ p: UnsafeRawPointer) -> (structural: UInt64, special: UInt64) {
+        let m = csimd_classify64(p.assumingMemoryBound(to: UInt8.self))
+        return (m.structural, m.special)
     }
 }
 
