@@ -9,6 +9,7 @@ the result is small.
 import argparse
 import json
 import os
+import re
 import platform
 import shutil
 import statistics
@@ -280,19 +281,12 @@ def write_markdown(info, path):
               "  rows, a full sorted comparison of every column the specification does not allow to differ.",
               "- DuckDB native: the CSV loaded into a DuckDB table first (the 'duckdb csv->native table' line above); the",
               "  query times exclude that load, as the extract times exclude the ingest.", ""]
-    pio = os.path.join(HERE, "parquet-io.json")
-    if os.path.exists(pio):
-        r = json.load(open(pio))
-        lines += ["## Parquet read/write, single core (`benchmarks/parquet_io.py`)", "",
-                  f"The same {r['rows']:,}-row events table; both sides at the same zstd level; median of 3 runs.", "",
-                  "| zstd level | extract write s | pyarrow write s | extract read s | pyarrow read s (our file to Arrow) | file MB (ours / pyarrow) |",
-                  "|---|---:|---:|---:|---:|---|"]
-        for lvl in ("level1", "level3"):
-            x = r[lvl]
-            lines.append(f"| {lvl[-1]} | {x['extract_write_s']:.2f} | {x['pyarrow_write_s']:.2f} | {x['extract_read_s']:.2f} | "
-                         f"{x['pyarrow_read_s']:.2f} | {x['extract_file_bytes'] / 1e6:.0f} / {x['pyarrow_file_bytes'] / 1e6:.0f} |")
-        lines += ["", "Reading is 1.4-2.0x faster than pyarrow; writing is 1.2-1.5x slower (zstd is ~2/3 of our write time;",
-                  "pyarrow also dictionary-encodes the numeric columns, which we write PLAIN). Measured while other jobs shared the cores.", ""]
+    # The Parquet read/write section belongs to parquet_io.py's runs (its prose states what was
+    # measured and how): kept verbatim from the current file, never regenerated here.
+    old = open(path).read() if os.path.exists(path) else ""
+    m = re.search(r"^## Parquet read/write.*?(?=^## |\Z)", old, re.S | re.M)
+    if m:
+        lines += m.group(0).rstrip("\n").split("\n") + [""]
     if os.path.exists(os.path.join(HERE, "STAR-SCHEMA.md")):
         lines += ["## Sparkify star schema", "", "10 M generated events, side by side with DuckDB: see [STAR-SCHEMA.md](STAR-SCHEMA.md)",
                   "(star-schema 23 s / 720 MB vs DuckDB 64 s / 10.8 GB from raw JSON; ingest once 67 s).", ""]
