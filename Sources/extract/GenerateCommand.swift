@@ -55,7 +55,7 @@ struct GenerateCommand: ParsableCommand {
                 })
                 if let handle {
                     try handle.close()
-                    try FileIO.rename(tmp, output)
+                    try FileIO.replaceFile(tmp, output)
                 }
                 let seconds = MonotonicClock.seconds(since: started)
                 progress.finish()

@@ -33,6 +33,33 @@ public enum FileIO {
         guard Glibc.rename(from, to) == 0 else { throw .io(path: to, operation: "rename", errno: errno) }
     }
 
+    /// Puts the finished, unsynced file `from` under the name `to` (same folder), replacing a
+    /// regular file there, without making the kernel flush `from` first.
+    ///
+    /// A plain `rename` over an existing file makes ext4 (`auto_da_alloc`) write the new file's
+    /// data out before the rename completes: measured 2.6 s for a 1.4 GB learning base. So an
+    /// existing `to` is first renamed aside to `.<name>.old-<pid>`, `from` renamed to `to`, then
+    /// the old file unlinked. Contract: `to` never names a partial file; between the two renames
+    /// (microseconds) `to` does not exist, and a crash there leaves the previous file under the
+    /// `.old-` name. Durability is the caller's choice (outputs here are reproducible and not
+    /// fsynced). Errors: `.io` naming the path and the failed step; on a failed second rename
+    /// the old file is put back.
+    public static func replaceFile(_ from: String, _ to: String) throws(ColumnarError) {
+        var st = stat()
+        guard lstat(to, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return try rename(from, to) }
+        let slash = to.lastIndex(of: "/")
+        let aside = (slash.map { String(to[...$0]) } ?? "") + "." + (slash.map { String(to[to.index(after: $0)...]) } ?? to)
+            + ".old-\(getpid())"
+        try rename(to, aside)
+        do {
+            try rename(from, to)
+        } catch {
+            _ = Glibc.rename(aside, to)
+            throw error
+        }
+        try remove(aside)
+    }
+
     /// Removes a file; a missing file is not an error.
     public static func remove(_ path: String) throws(ColumnarError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .io(path: path, operation: "unlink", errno: errno) }

@@ -95,7 +95,7 @@ extension LearningBase {
             try sinks[0].close()
         }
         do {
-            try FileIO.rename(temp, path)
+            try FileIO.replaceFile(temp, path)
         } catch {
             throw .outputNotWritable(path: path, reason: error.description)
         }
@@ -133,6 +133,7 @@ extension LearningBase {
             var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
             defer { lead.deallocate(); middle.deallocate() }
             while let (c, buffer) = writer.next() {
+                shared.warm(throughRange: c + OutputChunking.warmLookahead)
                 var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle, index: c, writer: writer)
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
@@ -148,7 +149,7 @@ extension LearningBase {
         }
         try writer.finish()
         do { try handle.close() } catch { throw .outputNotWritable(path: path, reason: error.description) }
-        return stats
+        return stats + [shared.warmedStats]
     }
 
     /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).

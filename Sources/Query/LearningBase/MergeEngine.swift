@@ -59,7 +59,7 @@ final class RunCursor {
             var decoded = false
             let decode = { () throws(QueryError) -> EventBatch in
                 decoded = true
-                return try EventBatch(run.load(batch: index), window: window, needsFilter: filter, source: run.name)
+                return try SharedBatches.decode(run: run, batch: index, window: window)
             }
             if let shared {
                 batch = try shared.batch(run: runIndex, batch: index, decode: decode)

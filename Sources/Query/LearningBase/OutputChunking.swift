@@ -23,6 +23,11 @@ enum OutputChunking {
     /// grow by copying (untouched capacity costs address space only, not resident memory).
     static let bufferCapacity = rowsPerChunk * 256
 
+    /// How many chunks ahead of the one it starts a worker decodes the shared batches
+    /// (`SharedBatches.warm`): far enough that the other worker does not reach them first,
+    /// within the reorder window so that warmed batches are soon consumed.
+    static let warmLookahead = 2
+
     /// Chunks in flight (computed or waiting to be written) at most.
     static func window(workers: Int) -> Int { 2 * workers + 1 }
 }
