@@ -41,7 +41,7 @@ let package = Package(
             name: "Ingest", dependencies: ["Columnar", "CSIMD"],
             path: "Sources/Ingest", swiftSettings: swiftSettings),
         .target(
-            name: "Query", dependencies: ["Columnar"],
+            name: "Query", dependencies: ["Columnar", "CSIMD"],
             path: "Sources/Query", swiftSettings: swiftSettings),
         .executableTarget(
             name: "extract",

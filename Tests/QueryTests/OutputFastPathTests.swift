@@ -102,10 +102,18 @@ final class OutputFastPathTests: XCTestCase {
             value.withUnsafeBytes { CSVText.appendStringGeneral($0, to: &general) }
             for source in [dictSource, plainSource] {
                 var out = ContiguousArray<UInt8>()
-                let ref = UserAccumulator.TextRef(offset: 0, length: Int32(value.count), verbatim: source.knownVerbatim(row))
-                source.withBytes(row) { bytes in CSVSink.appendText(ref, bytes, to: &out) }
+                source.withBytes(row) { bytes in CSVSink.appendField(bytes, verbatim: source.knownVerbatim(row), to: &out) }
                 XCTAssertEqual(out, general, "row \(row) \(value)")
             }
+            // The accumulator's no-copy path: the dictionary entry and its per-entry flag.
+            XCTAssertNil(plainSource.dictionaryEntry(row))
+            let entry = dictSource.dictionaryEntry(row)!
+            XCTAssertEqual(entry, Int(codes[row]))
+            XCTAssertEqual(dictSource.entryIsVerbatim(entry), dictSource.knownVerbatim(row))
+            var viaEntry = ContiguousArray<UInt8>()
+            dictSource.withEntryBytes(entry) { CSVSink.appendField($0, verbatim: dictSource.entryIsVerbatim(entry), to: &viaEntry) }
+            XCTAssertEqual(viaEntry, general, "entry path, row \(row) \(value)")
+            XCTAssertEqual(Array(dictSource.dictionaryView.entry(entry)), value, "unsafe dictionary view, row \(row)")
             if dictSource.knownVerbatim(row) { verbatimSeen += 1 }
         }
         XCTAssertGreaterThan(verbatimSeen, 20)

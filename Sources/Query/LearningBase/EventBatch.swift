@@ -1,3 +1,4 @@
+import CSIMD
 import Columnar
 
 /// One batch of events (a store row group, or an in-memory batch) decoded for the learning
@@ -84,6 +85,28 @@ final class EventBatch: Sendable {
             if userValid.isSet(mid) && userIds[mid] >= lower { hi = mid } else { lo = mid &+ 1 }
         }
         return lo
+    }
+
+    /// Rows read ahead by `prefetch`: a cursor visits about four rows of a run per user, so
+    /// this is a few visits (and cache lines of the 8- and 16-byte columns) ahead.
+    static let prefetchDistance = 32
+
+    /// Asks the CPU to load the cache lines of row `row + prefetchDistance` (clamped to the
+    /// batch) of every column the per-user pass reads. A window touches one batch per run in
+    /// turn, more column streams than the hardware prefetcher follows; without the hint every
+    /// new cache line of every column is a miss. No effect on results.
+    @inline(__always)
+    func prefetch(row: Int) {
+        let r = min(row &+ Self.prefetchDistance, count &- 1)
+        guard r >= 0 else { return }
+        userIds.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r) }
+        times.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r) }
+        productIds.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r) }
+        prices.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r) }
+        sessionBytes.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r &* 16) }
+        kinds.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + r) }
+        category.prefetchCode(r)
+        brand.prefetchCode(r)
     }
 
     /// Maps `event_type` to kind codes: per dictionary entry then by code, or per row.

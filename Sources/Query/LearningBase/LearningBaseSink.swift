@@ -60,14 +60,14 @@ enum SessionClock {
 }
 
 extension UserAccumulator {
-    func text(_ ref: TextRef) -> String? {
+    func text(_ ref: TextRef, _ column: TextColumn) -> String? {
         guard ref.length >= 0 else { return nil }
-        let o = Int(ref.offset)
-        return pool.withUnsafeBytes { String(decoding: $0[o ..< o + Int(ref.length)], as: UTF8.self) }
+        return withText(ref, column) { String(decoding: $0, as: UTF8.self) }
     }
 
     func sessionText(_ session: Int) -> String {
-        text(TextRef(offset: sessions[session].textOffset, length: sessions[session].textLength))!
+        let o = Int(sessions[session].textOffset), n = Int(sessions[session].textLength)
+        return pool.withUnsafeBytes { String(decoding: $0[o ..< o + n], as: UTF8.self) }
     }
 
     /// Product id of a product key (nil for the NULL product).
@@ -85,7 +85,7 @@ extension UserAccumulator {
         let cumulative = outCumulative[i]
         return LearningBaseRow(
             userId: userId, userSession: sessionText(s), productId: Self.productId(group.product),
-            price: group.price, categoryCode: text(group.category), brand: text(group.brand),
+            price: group.price, categoryCode: text(group.category, .category), brand: text(group.brand, .brand),
             numViewsProduct: group.views, purchased: group.purchased, startTime: start, endTime: end,
             numViewsSession: session.products, duration: SessionClock.seconds(from: start, to: end),
             startHour: clock.hour, startMinute: clock.minute, startDayOfWeek: clock.dayOfWeek,

@@ -99,6 +99,7 @@ final class RunCursor {
     func consume(user u: Int64, into acc: inout UserAccumulator) throws(QueryError) {
         while let b = batch {
             var r = row
+            b.prefetch(row: r)
             let n = b.count
             let ids = b.userIds
             while r < n && ids[r] == u && b.userValid.isSet(r) {

@@ -1,3 +1,4 @@
+import CSIMD
 import Columnar
 
 /// Read access to a string column that may come back from the reader plain or dictionary
@@ -18,19 +19,22 @@ struct StringSource: Sendable {
     private let present: Bool
     /// Per dictionary entry: `CSVText.isVerbatim` of its bytes (empty for a plain column).
     private let entryVerbatim: ContiguousArray<Bool>
+    /// The dictionary's own copy for reads without reference counting (nil: plain column).
+    private let text: DictionaryText?
 
     init(_ column: AnyColumn?, count: Int) {
         switch column {
         case .string(let c)?:
             offsets = c.offsets; bytes = c.bytes; codes = nil; validity = c.validity; present = true
-            entryVerbatim = []
+            entryVerbatim = []; text = nil
         case .dictionary(let c)?:
             offsets = c.dictionary.offsets; bytes = c.dictionary.bytes; codes = c.codes
             validity = c.validity; present = true
             entryVerbatim = StringSource.verbatimFlags(c.dictionary)
+            text = DictionaryText(c.dictionary)
         default:
             offsets = [0]; bytes = []; codes = nil; validity = nil; present = false
-            entryVerbatim = []
+            entryVerbatim = []; text = nil
         }
     }
 
@@ -52,6 +56,35 @@ struct StringSource: Sendable {
     }
 
     @inline(__always) func isValid(_ row: Int) -> Bool { present && validity.isSet(row) }
+
+    /// The dictionary entry of a valid row, nil for a plain column (or a code past the
+    /// dictionary, which `withBytes` reads as an empty value).
+    @inline(__always) func dictionaryEntry(_ row: Int) -> Int? {
+        guard let codes else { return nil }
+        let entry = Int(codes[row])
+        return entry &+ 1 < offsets.count ? entry : nil
+    }
+
+    /// Prefetch hint for the dictionary code of `row` (see `EventBatch.prefetch`).
+    @inline(__always) func prefetchCode(_ row: Int) {
+        codes?.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + row) }
+    }
+
+    /// `CSVText.isVerbatim` of dictionary entry `entry` (from `dictionaryEntry`).
+    @inline(__always) func entryIsVerbatim(_ entry: Int) -> Bool { entry < entryVerbatim.count && entryVerbatim[entry] }
+
+    /// A view of the dictionary for entry reads without reference counting, valid while this
+    /// source (its batch) is alive; `.none` for a plain column.
+    var dictionaryView: DictionaryView { text?.view ?? .none }
+
+    /// Calls `body` with the bytes of dictionary entry `entry` (from `dictionaryEntry`).
+    @inline(__always)
+    func withEntryBytes<R>(_ entry: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        offsets.withUnsafeBufferPointer { o in
+            let lo = Int(o[entry]), hi = Int(o[entry &+ 1])
+            return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[lo ..< hi])) }
+        }
+    }
 
     /// Calls `body` with the bytes of a valid row (callers check `isValid` first).
     @inline(__always)

@@ -70,9 +70,21 @@ struct UserAccumulator {
     private var lastSession: Int32 = -1
     private var lastGroupSession: Int32 = -1, lastGroupProduct: UInt64 = 0, lastGroup: Int32 = -1
 
-    /// An optional text in `pool`: `length < 0` means NULL. `verbatim`: the text is known to be
-    /// its own CSV field (`CSVText.isVerbatim`); false = unknown, the writer checks.
-    struct TextRef { var offset: Int32; var length: Int32; var verbatim = false }
+    /// An optional text: `length < 0` means NULL. With `batch < 0` the text is `length` bytes
+    /// at `offset` in `pool`; otherwise it is dictionary entry `offset` of the column in
+    /// `pinned[batch]` (no copy). `verbatim`: the text is known to be its own CSV field
+    /// (`CSVText.isVerbatim`); false = unknown, the writer checks. Read it with `withText`.
+    struct TextRef { var offset: Int32; var length: Int32; var verbatim = false; var batch: Int32 = -1 }
+
+    /// Which string column of a batch a category/brand `TextRef` refers to.
+    enum TextColumn { case category, brand }
+
+    /// The batches this user's dictionary `TextRef`s point into, kept alive until `reset`
+    /// (about one per run the user has rows in).
+    private(set) var pinned = ContiguousArray<EventBatch>()
+    /// The category/brand dictionaries of `pinned` (same index), read without reference counting.
+    private var pinnedText = ContiguousArray<(category: DictionaryView, brand: DictionaryView)>()
+    private var lastPinned: ObjectIdentifier?
 
     /// The NULL-product key; product `p` has key `p - Int32.min + 1` (so NULL sorts first).
     static let nullProduct: UInt64 = 0
@@ -91,6 +103,11 @@ struct UserAccumulator {
         uuidSessions.clear()
         rawSessions.clear()
         groupTable.clear()
+        if !pinned.isEmpty {
+            pinned.removeAll(keepingCapacity: true)
+            pinnedText.removeAll(keepingCapacity: true)
+        }
+        lastPinned = nil
         lastSession = -1
         lastGroup = -1
     }
@@ -138,8 +155,9 @@ struct UserAccumulator {
             } else {
                 group = groups.count
                 groupTable.insert(0, key, Int32(group))
+                let slot = pin(batch)
                 groups.append(Group(session: session, product: product,
-                                    category: copyText(batch.category, row), brand: copyText(batch.brand, row)))
+                                    category: textRef(batch.category, row, slot), brand: textRef(batch.brand, row, slot)))
                 if product != Self.nullProduct { sessions[s].products &+= 1 }
             }
             lastGroup = Int32(group); lastGroupSession = session; lastGroupProduct = product
@@ -155,6 +173,40 @@ struct UserAccumulator {
                 all[group].priceCount &+= 1
             }
         }
+    }
+
+    /// The slot of `batch` in `pinned` (appended when it is not the last one pinned).
+    @inline(__always)
+    private mutating func pin(_ batch: EventBatch) -> Int32 {
+        let id = ObjectIdentifier(batch)
+        if id != lastPinned {
+            pinned.append(batch)
+            pinnedText.append((batch.category.dictionaryView, batch.brand.dictionaryView))
+            lastPinned = id
+        }
+        return Int32(truncatingIfNeeded: pinned.count &- 1)
+    }
+
+    /// A reference to the value of `row` in `source` of the batch pinned at `slot`: the
+    /// dictionary entry when the column is dictionary encoded, else a copy in `pool`.
+    @inline(__always)
+    private mutating func textRef(_ source: StringSource, _ row: Int, _ slot: Int32) -> TextRef {
+        guard source.isValid(row) else { return TextRef(offset: 0, length: -1) }
+        if let entry = source.dictionaryEntry(row) {
+            return TextRef(offset: Int32(truncatingIfNeeded: entry), length: 0, verbatim: source.entryIsVerbatim(entry), batch: slot)
+        }
+        return copyText(source, row)
+    }
+
+    /// Calls `body` with the bytes of a non-NULL `ref` of column `column` (valid only during the call).
+    @inline(__always)
+    func withText<R>(_ ref: TextRef, _ column: TextColumn, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if ref.batch >= 0 {
+            let text = pinnedText[Int(ref.batch)]
+            return body((column == .category ? text.category : text.brand).entry(Int(ref.offset)))
+        }
+        let o = Int(ref.offset)
+        return pool.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[o ..< o + Int(ref.length)])) }
     }
 
     private mutating func copyText(_ source: StringSource, _ row: Int) -> TextRef {

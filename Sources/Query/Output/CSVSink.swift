@@ -10,11 +10,16 @@ enum CSVSink {
     }
 
     @inline(__always)
-    static func appendText<O: ByteOutput>(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to out: inout O) {
+    static func appendText<O: ByteOutput>(_ ref: UserAccumulator.TextRef, _ column: UserAccumulator.TextColumn,
+                                          of u: UserAccumulator, to out: inout O) {
         guard ref.length >= 0 else { return }
-        let o = Int(ref.offset)
-        let text = UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)])
-        if ref.verbatim { out.append(contentsOf: text) } else { CSVText.appendString(text, to: &out) }
+        u.withText(ref, column) { appendField($0, verbatim: ref.verbatim, to: &out) }
+    }
+
+    /// A string field: `text` as is when known `verbatim` (`CSVText.isVerbatim`), else encoded.
+    @inline(__always)
+    static func appendField<O: ByteOutput>(_ text: UnsafeRawBufferPointer, verbatim: Bool, to out: inout O) {
+        if verbatim { out.append(contentsOf: text) } else { CSVText.appendString(text, to: &out) }
     }
 
     /// Appends the CSV lines of one finished user. Rows come grouped by session, so the
@@ -58,8 +63,8 @@ enum CSVSink {
                 out.append(comma)
                 if let price = group.price { JavaDouble.append(price, to: &out) }
                 out.append(comma)
-                appendText(group.category, pool, to: &out); out.append(comma)
-                appendText(group.brand, pool, to: &out); out.append(comma)
+                appendText(group.category, .category, of: u, to: &out); out.append(comma)
+                appendText(group.brand, .brand, of: u, to: &out); out.append(comma)
                 let views = group.views
                 CSVText.appendInt(views, to: &out); out.append(comma)
                 out.append(group.purchased ? "true," : "false,")

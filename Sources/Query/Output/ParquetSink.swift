@@ -123,8 +123,8 @@ struct OutputColumns {
                 } else {
                     price.append(0); priceValid.append(false); priceNulls += 1
                 }
-                Self.append(group.category, pool, to: &category)
-                Self.append(group.brand, pool, to: &brand)
+                Self.append(group.category, .category, of: u, to: &category)
+                Self.append(group.brand, .brand, of: u, to: &brand)
                 views.append(group.views)
                 purchased.append(group.purchased)
                 let st = s.start, en = s.end
@@ -145,10 +145,10 @@ struct OutputColumns {
     }
 
     @inline(__always)
-    static func append(_ ref: UserAccumulator.TextRef, _ pool: UnsafeRawBufferPointer, to column: inout StringColumn) {
+    static func append(_ ref: UserAccumulator.TextRef, _ which: UserAccumulator.TextColumn, of u: UserAccumulator,
+                       to column: inout StringColumn) {
         if ref.length >= 0 {
-            let o = Int(ref.offset)
-            column.appendBytes(UnsafeRawBufferPointer(rebasing: pool[o ..< o + Int(ref.length)]))
+            u.withText(ref, which) { column.appendBytes($0) }
         } else {
             column.appendNull()
         }
