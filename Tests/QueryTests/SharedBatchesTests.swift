@@ -56,4 +56,82 @@ final class SharedBatchesTests: XCTestCase {
             }
         }
     }
+
+    /// The CSV writer's path: many small chunks computed by two workers that decode shared
+    /// batches ahead (`warm`). Same bytes as one worker, every batch loaded at most once, and
+    /// the read counters (cursors' plus warmed) equal to a single pass's.
+    func testWarmingAheadInTheChunkWriterLoadsEachBatchOnceWithIdenticalOutput() throws {
+        var rng = SeededRandom(seed: 9)
+        var events: [Ev] = []
+        let base = CivilTime.parseStrict("2019-10-01 00:00:00")!
+        for _ in 0..<4000 {
+            let user = Int64(rng.next() % 900) + 1
+            let product = Int64(rng.next() % 40)
+            events.append(Ev(time: base + Int64(rng.next() % (4 * 86_400)) * 1_000_000, type: rng.next() % 3 == 0 ? "cart" : "view",
+                             product: product, category: "c\(product % 7)", brand: "b\(product % 5)", price: Double(product) + 0.5,
+                             user: user, session: "s\(user)-\(rng.next() % 4)"))
+        }
+        let window = try TimeWindow(start: "2019-10-01 12:00:00", end: "2019-10-04 06:00:00")
+        let reference = try LearningBase.csv(runs: EventFixture.runs(events), window: window, workers: 1)
+        var single = SinkCounter()
+        let singleStats = try MergeEngine.execute(runs: EventFixture.runs(events, batchRows: 300, dictionary: true), window: window,
+                                                  users: UserSplit.all, sink: &single)
+        let dir = try TestPaths.temporaryDirectory(self).path
+        for chunkCount in [3, 17, 60] {
+            let runs = EventFixture.runs(events, batchRows: 300, dictionary: true).map { CountingRun($0) }
+            let chunks = UserSplit.ranges(runs: runs, window: window, workers: chunkCount)
+            XCTAssertGreaterThan(chunks.count, chunkCount / 2)
+            let path = dir + "/out-\(chunkCount).csv"
+            let stats = try LearningBase.writeCSV(runs: runs, window: window, chunks: chunks, workers: 2, to: path, reportedAs: path)
+            XCTAssertEqual(try FileIO.readAll(path), reference, "\(chunkCount) chunks")
+            var total = ExecutionStats()
+            for s in stats { total.add(s) }
+            XCTAssertEqual(total.rowsScanned, singleStats.rowsScanned, "\(chunkCount) chunks")
+            XCTAssertEqual(total.batchesRead, singleStats.batchesRead, "\(chunkCount) chunks")
+            XCTAssertEqual(total.outputRows, singleStats.outputRows)
+            for run in runs {
+                for (b, n) in run.loadCounts.enumerated() {
+                    XCTAssertLessThanOrEqual(n, 1, "\(run.name) batch \(b) loaded \(n) times with \(chunkCount) chunks")
+                }
+            }
+        }
+    }
+
+    /// `warm` called from two threads at once, for ranges far ahead and out of order, decodes
+    /// each shared batch once, and the workers then take those batches without loading again.
+    func testConcurrentWarmCallsClaimEachBatchOnce() throws {
+        var rng = SeededRandom(seed: 10)
+        var events: [Ev] = []
+        let base = CivilTime.parseStrict("2019-10-01 00:00:00")!
+        for _ in 0..<2000 {
+            let user = Int64(rng.next() % 500) + 1
+            events.append(Ev(time: base + Int64(rng.next() % 86_400) * 1_000_000, type: "view", product: Int64(rng.next() % 9),
+                             category: nil, brand: "b", price: 1, user: user, session: "s\(user)"))
+        }
+        let window = try TimeWindow(start: "2019-10-01 00:00:00", end: "2019-10-01 23:59:59")
+        let runs = EventFixture.runs(events, batchRows: 97, dictionary: true).map { CountingRun($0) }
+        let ranges = UserSplit.ranges(runs: runs, window: window, workers: 12)
+        let shared = SharedBatches(runs: runs, window: window, ranges: ranges)
+        XCTAssertGreaterThan(shared.count, 0)
+        DispatchQueue.concurrentPerform(iterations: 4) { i in shared.warm(throughRange: i % 2 == 0 ? ranges.count : 3) }
+        var outputs: [Int] = []
+        for r in ranges {
+            var sink = SinkCounter()
+            _ = try MergeEngine.execute(runs: runs, window: window, users: r, shared: shared, sink: &sink)
+            outputs.append(sink.rows)
+        }
+        var all = SinkCounter()
+        _ = try MergeEngine.execute(runs: EventFixture.runs(events), window: window, users: UserSplit.all, sink: &all)
+        XCTAssertEqual(outputs.reduce(0, +), all.rows)
+        XCTAssertEqual(shared.warmedStats.batchesRead, shared.count, "every shared batch warmed once")
+        for run in runs {
+            for (b, n) in run.loadCounts.enumerated() { XCTAssertLessThanOrEqual(n, 1, "\(run.name) batch \(b)") }
+        }
+    }
+}
+
+/// Counts output rows (no text).
+private struct SinkCounter: LearningBaseSink {
+    var rows = 0
+    mutating func consume(_ user: UserAccumulator) throws(QueryError) { rows += user.outGroups.count }
 }

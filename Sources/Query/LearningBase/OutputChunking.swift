@@ -4,8 +4,8 @@
 /// chunk's text stays small (about `rowsPerChunk` candidate input rows, ~100 output bytes each),
 /// so the reorder window bounds memory at about `window × rowsPerChunk × 100` bytes.
 enum OutputChunking {
-    static let rowsPerChunk = 32_000
-    static let maxChunks = 4096
+    static let rowsPerChunk = 4_000
+    static let maxChunks = 1 << 14
 
     /// Chunk count for the rows of `runs`' batches that may match `window` (from statistics).
     static func chunkCount(runs: [any EventRun], window: TimeWindow, workers: Int) -> Int {
@@ -26,8 +26,8 @@ enum OutputChunking {
     /// How many chunks ahead of the one it starts a worker decodes the shared batches
     /// (`SharedBatches.warm`): far enough that the other worker does not reach them first,
     /// within the reorder window so that warmed batches are soon consumed.
-    static let warmLookahead = 2
+    static let warmLookahead = 16
 
     /// Chunks in flight (computed or waiting to be written) at most.
-    static func window(workers: Int) -> Int { 2 * workers + 1 }
+    static func window(workers: Int) -> Int { 2 * workers + 1 + warmLookahead }
 }
