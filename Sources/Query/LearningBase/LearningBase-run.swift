@@ -61,7 +61,9 @@ extension LearningBase {
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
                            workers: Int = 2) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
-        let format = format ?? (path.lowercased().hasSuffix(".parquet") || path.lowercased().hasSuffix(".pq") ? .parquet : .csv)
+        let chosen = format
+        let format: OutputFormat
+        if let chosen { format = chosen } else { format = try OutputFormat.resolve(nil, path: path) }
         let plan = try StoreScan.plan(store: store, window: window)
         let workers = max(1, workers)
         let temp = temporaryName(for: path)
