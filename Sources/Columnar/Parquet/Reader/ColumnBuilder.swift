@@ -276,6 +276,11 @@ struct ColumnBuilder {
         if dictionaryMode {
             try materializeCodes()
         }
+        if present == 0, let levels {
+            // An all-NULL page (e.g. user_session_raw, set only for non-UUID ids): one bulk append.
+            strings.offsets.append(contentsOf: repeatElement(Int32(truncatingIfNeeded: strings.bytes.count), count: levels.count))
+            return
+        }
         switch encoding {
         case .plain:
             var r = ByteReader(bytes, start: start, end: end)
