@@ -2,10 +2,10 @@
 // The `extract` package: a columnar converter and query engine for event dumps.
 // Layout is the architecture (see README and ../shared/docs/design.md):
 //   CZstd, CZlib  -> system-library shims, imported only by Columnar
-//   CSIMD         -> a header-only C kernel (SSE2 byte classification), imported only by Ingest
+//   CSIMD         -> header-only C: SSE2 byte classification (Ingest), a prefetch hint (Query)
 //   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store
-//   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar only)
-//   Query         -> store -> learning base / star schema results         (depends on Columnar only)
+//   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar, CSIMD)
+//   Query         -> store -> learning base / star schema results         (depends on Columnar, CSIMD)
 //   extract       -> the CLI (argument parsing, progress, exit codes)
 import PackageDescription
 
