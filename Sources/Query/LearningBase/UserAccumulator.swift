@@ -368,12 +368,11 @@ struct UserAccumulator {
                     productTotals.append(0)
                 }
                 productTotals[slot] &+= groups[g].views
+                // The slot waits in the output array until the block's sums are complete.
+                outCumulative[blockEnd] = Int64(slot)
                 blockEnd += 1
             }
-            for i in blockStart..<blockEnd {
-                let g = Int(outGroups[i])
-                outCumulative[i] = productTotals[Int(productSums.find(0, groups[g].product)!)]
-            }
+            for i in blockStart..<blockEnd { outCumulative[i] = productTotals[Int(outCumulative[i])] }
             blockStart = blockEnd
         }
     }
