@@ -133,12 +133,19 @@ enum MergeEngine {
         }
         var acc = UserAccumulator()
         var stats = ExecutionStats()
+        // The cursors' current users side by side: the per-user minimum is a scan of one small
+        // array instead of a load from every cursor object.
+        var heads = ContiguousArray(cursors.map(\.user))
         while true {
             var u = Int64.max
-            for c in cursors where c.user < u { u = c.user }
+            heads.withUnsafeBufferPointer { h in for v in h where v < u { u = v } }
             if u == .max { break }
             acc.reset(user: Int32(truncatingIfNeeded: u))
-            for c in cursors where c.user == u { try c.consume(user: u, into: &acc) }
+            for i in 0..<heads.count where heads[i] == u {
+                let c = cursors[i]
+                try c.consume(user: u, into: &acc)
+                heads[i] = c.user
+            }
             if acc.isEmpty { continue }
             acc.finish()
             stats.users += 1
