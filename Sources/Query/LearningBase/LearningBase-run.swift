@@ -46,9 +46,9 @@ extension LearningBase {
     /// current directory when nil), as `format` (from the extension when nil).
     ///
     /// Plans the day partitions of the window and splits the user-id space into contiguous
-    /// ranges. CSV: many small chunks that `workers` threads compute in increasing order, their
-    /// texts written in chunk order into one stream (`OrderedChunkWriter`, no concatenation);
-    /// Parquet: one range per worker, the parts' row groups appended in range order. Either way
+    /// ranges (chunks) that `workers` threads compute in increasing order, their results written
+    /// in chunk order into one file (`OrderedSequencer`, no concatenation): CSV text chunks of
+    /// ~4 K input rows, or Parquet row groups of ~128 K input rows encoded by the workers. Either way
     /// the file is sorted by user_id, start_time, user_session, product_id and the same query
     /// gives the same bytes. Everything is written under a temporary name in the output's
     /// folder and renamed at the end: a failed run never leaves a file under the final name.
@@ -57,7 +57,7 @@ extension LearningBase {
     /// `.outputNotWritable` (cannot create or write the output), `.invalidWindow` (bad format).
     /// A window without data is not an error: a header-only output and a warning.
     /// Memory: per worker, one decoded row group per store file in the window plus one user;
-    /// CSV also holds at most `OutputChunking.window(workers:)` chunk texts.
+    /// at most `OutputChunking.window(workers:)` chunk results (texts or encoded row groups).
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
                            workers: Int = 2) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
@@ -67,43 +67,31 @@ extension LearningBase {
         let plan = try StoreScan.plan(store: store, window: window)
         let workers = max(1, workers)
         let temp = temporaryName(for: path)
-        var cleanup = [temp]
-        defer { for p in cleanup { try? FileIO.remove(p) } }
+        var keepTemp = false
+        defer { if !keepTemp { try? FileIO.remove(temp) } }
 
+        let chunking: OutputChunking = format == .csv ? .csv : .parquet
+        let chunks = UserSplit.ranges(runs: plan.runs, window: window,
+                                      workers: chunking.chunkCount(runs: plan.runs, window: window))
+        let workerCount = min(workers, chunks.count)
         let stats: [ExecutionStats]
-        let workerCount: Int
         switch format {
         case .csv:
-            let chunks = UserSplit.ranges(runs: plan.runs, window: window,
-                                          workers: OutputChunking.chunkCount(runs: plan.runs, window: window, workers: workers))
-            workerCount = min(workers, chunks.count)
             stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
         case .parquet:
-            let ranges = UserSplit.ranges(runs: plan.runs, window: window, workers: workers)
-            workerCount = ranges.count
-            let sharedBatches = SharedBatches(runs: plan.runs, window: window, ranges: ranges)
-            let parts = ranges.indices.map { $0 == 0 ? temp : temp + ".part\($0)" }
-            cleanup = parts
-            var sinks: [ParquetSink] = []
-            for (i, p) in parts.enumerated() { sinks.append(try ParquetSink(path: p, scratch: i > 0)) }
-            let shared = SinkBox(sinks)
-            stats = try parallel(ranges.count) { (i: Int) throws(QueryError) -> ExecutionStats in
-                var sink = shared.sinks[i]
-                let s = try MergeEngine.execute(runs: plan.runs, window: window, users: ranges[i], shared: sharedBatches, sink: &sink)
-                if i > 0 { try sink.close() }
-                return s
-            }
-            for i in sinks.indices where i > 0 { try sinks[0].append(partPath: parts[i]) }
-            try sinks[0].close()
+            stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
         }
         do {
             try FileIO.replaceFile(temp, path)
         } catch {
             throw .outputNotWritable(path: path, reason: error.description)
         }
-        cleanup.removeAll { $0 == temp }
+        keepTemp = true  // renamed: nothing left to clean up
         var total = ExecutionStats()
         for s in stats { total.add(s) }
+        // Pruned: row groups of the window's files never decoded (the cursors' per-chunk skip
+        // counts would count one row group once per chunk).
+        total.batchesPruned = max(0, plan.runs.reduce(0) { $0 + $1.batchCount } - total.batchesRead)
         var warnings: [String] = []
         if total.outputRows == 0 {
             warnings.append("no events in the window \(CivilTime.isoDateTime(micros: window.startMicros)) .. "
@@ -128,14 +116,15 @@ extension LearningBase {
             throw .outputNotWritable(path: path, reason: error.description)
         }
         let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
-        let writer = OrderedChunkWriter(handle: handle, chunks: chunks.count, window: OutputChunking.window(workers: workers),
-                                          bufferCapacity: OutputChunking.bufferCapacity)
+        let chunking = OutputChunking.csv
+        let writer = OrderedChunkWriter(handle: handle, chunks: chunks.count, window: chunking.window(workers: workers),
+                                          bufferCapacity: chunking.bufferCapacity)
         let stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
             var total = ExecutionStats()
             var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
             defer { lead.deallocate(); middle.deallocate() }
             while let (c, buffer) = writer.next() {
-                shared.warm(throughRange: c + OutputChunking.warmLookahead)
+                shared.warm(throughRange: c + chunking.warmLookahead)
                 var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle, index: c, writer: writer)
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
@@ -154,6 +143,54 @@ extension LearningBase {
         return stats + [shared.warmedStats]
     }
 
+    /// Computes the Parquet row groups of `chunks` (one per non-empty chunk) on `workers`
+    /// threads, each encoded by its worker, and appends them in chunk order to the new file
+    /// `temp`, then writes the footer.
+    static func writeParquet(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
+                             to temp: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+        let file: ParquetWriter
+        do {
+            file = try ParquetWriter(path: temp, schema: ParquetOutput.schema, options: ParquetOutput.options)
+        } catch {
+            throw .outputNotWritable(path: path, reason: error.description)
+        }
+        let writer = WriterBox(file)
+        let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
+        let chunking = OutputChunking.parquet
+        let sequencer = OrderedSequencer<EncodedRowGroup?>(chunks: chunks.count, window: chunking.window(workers: workers))
+        let stats: [ExecutionStats]
+        do throws(QueryError) {
+            stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
+                var total = ExecutionStats()
+                while let c = sequencer.next() {
+                    shared.warm(throughRange: c + chunking.warmLookahead)
+                    var sink = ParquetChunkSink()
+                    let group: EncodedRowGroup?
+                    do throws(QueryError) {
+                        total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
+                        group = try sink.encoded(path: path)
+                    } catch {
+                        sequencer.fail(error)
+                        throw error
+                    }
+                    sequencer.complete(c, group, write: { (g: EncodedRowGroup?) throws(QueryError) in
+                        guard let g else { return }
+                        do throws(ColumnarError) { try writer.file.append(g) } catch {
+                            throw .outputNotWritable(path: path, reason: error.description)
+                        }
+                    }, recycle: { _ in })
+                }
+                return total
+            }
+            try sequencer.finish(path: path)
+            do throws(ColumnarError) { try file.close() } catch { throw .outputNotWritable(path: path, reason: error.description) }
+        } catch {
+            file.abandon()
+            throw error
+        }
+        return stats + [shared.warmedStats]
+    }
+
     /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).
     static func temporaryName(for path: String) -> String {
         let slash = path.lastIndex(of: "/")
@@ -163,8 +200,9 @@ extension LearningBase {
     }
 }
 
-/// Hands each worker its own sink (index i is used by worker i only).
-final class SinkBox: @unchecked Sendable {
-    let sinks: [ParquetSink]
-    init(_ sinks: [ParquetSink]) { self.sinks = sinks }
+/// The Parquet output file shared by the workers: only the worker the `OrderedSequencer` lets
+/// write touches it, one at a time.
+final class WriterBox: @unchecked Sendable {
+    let file: ParquetWriter
+    init(_ file: ParquetWriter) { self.file = file }
 }

@@ -1,14 +1,34 @@
-/// How a CSV learning base is cut into user-range chunks for `OrderedChunkWriter`.
+/// How a learning base is cut into user-range chunks that workers compute in increasing order
+/// and an `OrderedSequencer` writes in order: CSV text chunks (`OrderedChunkWriter`) or
+/// Parquet row groups (one per chunk).
 ///
-/// Enough chunks that the workers stay balanced to the end (at least 4 per worker) and that a
-/// chunk's text stays small (about `rowsPerChunk` candidate input rows, ~100 output bytes each),
-/// so the reorder window bounds memory at about `window × rowsPerChunk × 100` bytes.
-enum OutputChunking {
-    static let rowsPerChunk = 4_000
+/// Enough chunks that the workers stay balanced to the end (`minChunks`); each
+/// about `rowsPerChunk` candidate input rows, so the reorder window bounds memory at about
+/// `window × rowsPerChunk` rows of output (~100 bytes each as CSV text).
+struct OutputChunking: Sendable {
+    /// Candidate input rows per chunk.
+    let rowsPerChunk: Int
+    /// Chunks ahead of the one it starts that a worker decodes the shared batches for
+    /// (`SharedBatches.warm`): about 64 K rows, so the other worker does not reach them first.
+    let warmLookahead: Int
+
+    /// CSV: small chunks, so a chunk's text is still in cache when it is written.
+    static let csv = OutputChunking(rowsPerChunk: 4_000)
+    /// Parquet: a chunk is a row group, so chunks are row-group sized.
+    static let parquet = OutputChunking(rowsPerChunk: 1 << 17)
+
     static let maxChunks = 1 << 14
+    /// At least 4 chunks per worker of the default two, and the same cut whatever `--workers`
+    /// says, so a Parquet output's row groups (one per chunk) do not depend on it.
+    static let minChunks = 8
+
+    init(rowsPerChunk: Int) {
+        self.rowsPerChunk = rowsPerChunk
+        warmLookahead = max(1, 64_000 / rowsPerChunk)
+    }
 
     /// Chunk count for the rows of `runs`' batches that may match `window` (from statistics).
-    static func chunkCount(runs: [any EventRun], window: TimeWindow, workers: Int) -> Int {
+    func chunkCount(runs: [any EventRun], window: TimeWindow) -> Int {
         var rows = 0
         for run in runs {
             for b in 0..<run.batchCount {
@@ -16,18 +36,13 @@ enum OutputChunking {
                 if bounds.mayMatch(window, users: UserSplit.all) { rows += bounds.rows }
             }
         }
-        return min(maxChunks, max(4 * workers, rows / rowsPerChunk))
+        return min(Self.maxChunks, max(Self.minChunks, rows / rowsPerChunk))
     }
 
-    /// Initial capacity of a chunk buffer: room for a typical chunk's text, so buffers never
+    /// Initial capacity of a CSV chunk buffer: room for a typical chunk's text, so buffers never
     /// grow by copying (untouched capacity costs address space only, not resident memory).
-    static let bufferCapacity = rowsPerChunk * 256
-
-    /// How many chunks ahead of the one it starts a worker decodes the shared batches
-    /// (`SharedBatches.warm`): far enough that the other worker does not reach them first,
-    /// within the reorder window so that warmed batches are soon consumed.
-    static let warmLookahead = 16
+    var bufferCapacity: Int { rowsPerChunk * 256 }
 
     /// Chunks in flight (computed or waiting to be written) at most.
-    static func window(workers: Int) -> Int { 2 * workers + 1 + warmLookahead }
+    func window(workers: Int) -> Int { 2 * workers + 1 + warmLookahead }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Hands out output chunks `0..<count` to workers in increasing order and writes their
 /// finished byte buffers to one `WriteHandle` strictly in chunk order, so several workers fill
-/// one sequential output stream without a final concatenation.
+/// one sequential output stream without a final concatenation (ordering: `OrderedSequencer`).
 ///
 /// Contract:
 /// * `next()` returns the next chunk index with an empty buffer to fill, or nil when every
@@ -18,24 +18,20 @@ import Foundation
 ///   `finish()` throws the first recorded error. Buffers are freed by `finish()`/deinit.
 /// A worker must `complete` or `fail` every chunk it got from `next()`.
 final class OrderedChunkWriter: @unchecked Sendable {
-    let count: Int
-    let window: Int
+    private let sequencer: OrderedSequencer<RawBytes>
     private let handle: WriteHandle
-    private let condition = NSCondition()
-    private var handedOut = 0
-    private var written = 0
-    private var writing = false
-    private var ready: [Int: RawBytes] = [:]
+    private let freeLock = NSLock()
     private var free: [RawBytes] = []
-    private var failure: QueryError?
     private let initialCapacity: Int
+
+    var count: Int { sequencer.count }
+    var window: Int { sequencer.window }
     /// The most chunks ever handed out and not yet written (≤ `window`; for tests).
-    private(set) var maxOutstanding = 0
+    var maxOutstanding: Int { sequencer.maxOutstanding }
 
     init(handle: WriteHandle, chunks: Int, window: Int, bufferCapacity: Int = 1 << 20) {
         self.handle = handle
-        count = chunks
-        self.window = max(1, window)
+        sequencer = OrderedSequencer(chunks: chunks, window: window)
         initialCapacity = bufferCapacity
     }
 
@@ -43,50 +39,34 @@ final class OrderedChunkWriter: @unchecked Sendable {
 
     /// The next chunk to compute and an empty buffer for it (nil: no chunk left, or failed).
     func next() -> (index: Int, buffer: RawBytes)? {
-        condition.lock()
-        defer { condition.unlock() }
-        while failure == nil && handedOut < count && handedOut >= written + window { condition.wait() }
-        guard failure == nil && handedOut < count else { return nil }
-        let index = handedOut
-        handedOut += 1
-        maxOutstanding = max(maxOutstanding, handedOut - written)
-        if let b = free.popLast() { return (index, b) }
-        return (index, RawBytes(capacity: initialCapacity))
+        guard let index = sequencer.next() else { return nil }
+        freeLock.lock()
+        let reused = free.popLast()
+        freeLock.unlock()
+        return (index, reused ?? RawBytes(capacity: initialCapacity))
     }
 
     /// Hands back chunk `index` filled; writes every chunk that is now next in order.
     func complete(_ index: Int, _ buffer: RawBytes) {
-        condition.lock()
-        ready[index] = buffer
-        guard !writing else { condition.unlock(); return }
-        writing = true
-        while failure == nil, var b = ready.removeValue(forKey: written) {
-            condition.unlock()
-            var writeError: QueryError?
+        let handle = handle
+        sequencer.complete(index, buffer, write: { (b: RawBytes) throws(QueryError) in
             do throws(ColumnarError) { try handle.write(b.bytes) } catch {
-                writeError = .outputNotWritable(path: handle.path, reason: error.description)
+                throw .outputNotWritable(path: handle.path, reason: error.description)
             }
+        }, recycle: { b in
+            var b = b
             b.removeAll()
-            condition.lock()
+            freeLock.lock()
             free.append(b)
-            if let writeError, failure == nil { failure = writeError }
-            written += 1
-            condition.broadcast()
-        }
-        writing = false
-        condition.broadcast()
-        condition.unlock()
+            freeLock.unlock()
+        })
     }
 
     /// Writes the partial text of chunk `index` now when every chunk before it is written (it
     /// is the head of the stream), then empties `buffer`; otherwise leaves it to `complete`.
     /// Keeps the head chunk's buffer small (streaming), so only chunks ahead of it are held.
     func flushIfHead(_ index: Int, _ buffer: inout RawBytes) throws(QueryError) {
-        condition.lock()
-        if let failure { condition.unlock(); throw failure }
-        let isHead = written == index && !writing
-        condition.unlock()
-        guard isHead else { return }
+        guard try sequencer.isHead(index) else { return }
         do throws(ColumnarError) { try handle.write(buffer.bytes) } catch {
             let e = QueryError.outputNotWritable(path: handle.path, reason: error.description)
             fail(e)
@@ -96,30 +76,19 @@ final class OrderedChunkWriter: @unchecked Sendable {
     }
 
     /// Records `error` (the first one wins) and wakes every waiting worker.
-    func fail(_ error: QueryError) {
-        condition.lock()
-        if failure == nil { failure = error }
-        condition.broadcast()
-        condition.unlock()
-    }
+    func fail(_ error: QueryError) { sequencer.fail(error) }
 
     /// Throws the first error; otherwise checks every chunk was written. Frees the buffers.
     func finish() throws(QueryError) {
-        condition.lock()
-        let failure = failure
-        let complete = written == count
-        condition.unlock()
-        release()
-        if let failure { throw failure }
-        guard complete else { throw .outputNotWritable(path: handle.path, reason: "internal: \(count - written) output chunks were not written") }
+        defer { release() }
+        try sequencer.finish(path: handle.path)
     }
 
     private func release() {
-        condition.lock()
+        for b in sequencer.drainLeftovers() { b.deallocate() }
+        freeLock.lock()
         for b in free { b.deallocate() }
-        for (_, b) in ready { b.deallocate() }
         free.removeAll()
-        ready.removeAll()
-        condition.unlock()
+        freeLock.unlock()
     }
 }

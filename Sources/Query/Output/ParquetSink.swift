@@ -1,13 +1,13 @@
 import Columnar
 
-/// Writes learning-base rows to a Parquet file, `chunkRows` rows per batch handed to the
-/// writer. Types: user_id INT32, user_session STRING, product_id INT32 (nullable), price
+/// The learning base as Parquet. Types: user_id INT32, user_session STRING, product_id INT32 (nullable), price
 /// DOUBLE (nullable), category_code/brand STRING (nullable), num_views_product INT64,
 /// purchased BOOLEAN, start_time/end_time TIMESTAMP(UTC, micros), num_views_session INT64,
 /// duration, start_hour, start_minute, start_dayofweek, sessions_precedentes INT32, the two
 /// running sums INT64. Strings are written as they are (the CSV trimming of §5.3 is a rule of
-/// the CSV text format only). Memory: one chunk of columns plus the writer's row group.
-final class ParquetSink: LearningBaseSink {
+/// the CSV text format only). Row groups are output chunks (user ranges), encoded by the
+/// workers in parallel and appended in order.
+enum ParquetOutput {
     static let schema = Schema([
         Field("user_id", .int32, nullable: false), Field("user_session", .string, nullable: false),
         Field("product_id", .int32), Field("price", .double), Field("category_code", .string), Field("brand", .string),
@@ -20,62 +20,28 @@ final class ParquetSink: LearningBaseSink {
         Field("num_prev_product_views", .int64, nullable: false),
     ])
 
-    let writer: ParquetWriter
-    let chunkRows = 1 << 16
+    /// The writer's defaults (zstd, dictionaries, statistics, page CRCs).
+    static let options = ParquetWriterOptions()
+}
+
+/// Collects one output chunk's rows as columns and encodes them as one Parquet row group
+/// (`ParquetWriter.encodeRowGroup`), on the worker's thread. Memory: the chunk's rows as
+/// columns plus their encoded bytes.
+struct ParquetChunkSink: LearningBaseSink {
     private var columns = OutputColumns()
 
-    init(path: String, rowGroupRows: Int = 1 << 20, scratch: Bool = false) throws(QueryError) {
-        var options = ParquetWriterOptions()
-        options.rowGroupRows = rowGroupRows
-        if scratch {
-            options.codec = .uncompressed
-            options.dictionary = false
-            options.pageCRC = false
-        }
-        do {
-            writer = try ParquetWriter(path: path, schema: Self.schema, options: options)
+    mutating func consume(_ u: UserAccumulator) throws(QueryError) { columns.append(u) }
+
+    /// The chunk's row group, nil when the chunk has no rows. `path` names the output in errors.
+    func encoded(path: String) throws(QueryError) -> EncodedRowGroup? {
+        guard columns.rows > 0 else { return nil }
+        do throws(ColumnarError) {
+            return try ParquetWriter.encodeRowGroup(try RecordBatch(schema: ParquetOutput.schema, columns: columns.batch()),
+                                                    options: ParquetOutput.options)
         } catch {
-            throw QueryError.outputNotWritable(path: path, reason: error.description)
+            throw .outputNotWritable(path: path, reason: error.description)
         }
     }
-
-    func consume(_ u: UserAccumulator) throws(QueryError) {
-        columns.append(u)
-        if columns.rows >= chunkRows { try flushChunk() }
-    }
-
-    private func flushChunk() throws(QueryError) {
-        guard columns.rows > 0 else { return }
-        let batch = columns.batch()
-        columns = OutputColumns()
-        do {
-            try writer.write(try RecordBatch(schema: Self.schema, columns: batch))
-        } catch {
-            throw QueryError.outputNotWritable(path: "parquet output", reason: error.description)
-        }
-    }
-
-    /// Writes the pending rows and the footer.
-    func close() throws(QueryError) {
-        try flushChunk()
-        do { _ = try writer.close() } catch { throw QueryError.outputNotWritable(path: "parquet output", reason: error.description) }
-    }
-
-    /// Appends another Parquet file of the same schema (a worker's part), row group by row group.
-    func append(partPath: String) throws(QueryError) {
-        try flushChunk()
-        do {
-            let part = try ParquetFile(path: partPath)
-            for g in 0..<part.rowGroupCount {
-                let batch = try part.read(rowGroup: g, columns: Self.schema.names)
-                try writer.write(try RecordBatch(schema: Self.schema, columns: batch.columns))
-            }
-        } catch {
-            throw QueryError.outputNotWritable(path: partPath, reason: error.description)
-        }
-    }
-
-    func abandon() { writer.abandon() }
 }
 
 /// The output columns being filled, as plain arrays (one exclusive access per user, no generic

@@ -1,5 +1,7 @@
 /// Writes a flat Parquet file (parquet.md §8): `PAR1`, row groups of column chunks (v1 data
 /// pages, optional dictionary page first), the Thrift footer, its length and `PAR1`.
+/// Row groups can also be encoded apart, in parallel (`encodeRowGroup(_:options:)`), and
+/// appended in order (`append(_:)`).
 ///
 /// ### Usage
 /// ```swift
@@ -120,19 +122,34 @@ public final class ParquetWriter {
     }
 
     private func writeRowGroup() throws(ColumnarError) {
-        let rgStart = offset
+        let rg = try Self.encodeRowGroup(encoders: &encoders, pieces: pending, rows: pendingRows, schema: schema,
+                                         options: options, base: offset) { (bytes: [UInt8]) throws(ColumnarError) in try emit(bytes) }
+        rowGroups.append(rg)
+        pending.removeAll(keepingCapacity: true)
+        pendingRows = 0
+    }
+
+    /// Encodes `pieces` (`rows` rows in all) as one row group whose first byte lands at file
+    /// offset `base`: each column chunk (dictionary page, data pages) is handed to `emit` in
+    /// schema order as soon as it is encoded. Returns the row group's metadata.
+    static func encodeRowGroup(encoders: inout [ColumnChunkEncoder], pieces: [(batch: RecordBatch, range: Range<Int>)],
+                               rows: Int, schema: Schema, options: ParquetWriterOptions, base: Int,
+                               emit: ([UInt8]) throws(ColumnarError) -> Void) throws(ColumnarError) -> RowGroup {
+        var position = base
         var chunks: [ColumnChunk] = []
         var totalBytes: Int64 = 0
         var totalCompressed: Int64 = 0
         for i in encoders.indices {
             encoders[i].reset()
-            for piece in pending { try encoders[i].append(piece.batch.columns[i], range: piece.range) }
+            for piece in pieces { try encoders[i].append(piece.batch.columns[i], range: piece.range) }
             let chunk = try encoders[i].finish()
             let field = schema.fields[i]
-            let chunkStart = offset
+            let chunkStart = position
             try emit(chunk.dictionaryPage)
-            let dataStart = offset
+            position += chunk.dictionaryPage.count
+            let dataStart = position
             try emit(chunk.dataPages)
+            position += chunk.dataPages.count
             var md = ColumnMetaData(
                 type: ParquetWriterSchema.physicalType(field.type), encodings: chunk.encodings,
                 pathInSchema: [field.name], codec: options.codec, numValues: chunk.numValues,
@@ -144,13 +161,52 @@ public final class ParquetWriter {
             totalBytes += chunk.totalUncompressedSize
             totalCompressed += chunk.totalCompressedSize
         }
-        var rg = RowGroup(columns: chunks, totalByteSize: totalBytes, numRows: Int64(pendingRows))
-        rg.fileOffset = Int64(rgStart)
+        var rg = RowGroup(columns: chunks, totalByteSize: totalBytes, numRows: Int64(rows))
+        rg.fileOffset = Int64(base)
         rg.totalCompressedSize = totalCompressed
         rg.sortingColumns = options.sortingColumns
+        return rg
+    }
+
+    /// Encodes `batch` (all its rows, whatever `options.rowGroupRows` says) as one row group in
+    /// memory, away from any file: safe on any thread, so several row groups of one file can
+    /// be encoded in parallel and then added in order with `append(_:)`. Same encodings,
+    /// statistics and metadata as `write` would produce. Memory: the encoded bytes.
+    public static func encodeRowGroup(_ batch: RecordBatch, options: ParquetWriterOptions = .init()) throws(ColumnarError) -> EncodedRowGroup {
+        try validate(schema: batch.schema, options: options)
+        var encoders = batch.schema.fields.map { ColumnChunkEncoder(field: $0, options: options) }
+        var sink = ByteSink(capacity: 1 << 16)
+        let rg = try encodeRowGroup(encoders: &encoders, pieces: [(batch, 0..<batch.rowCount)], rows: batch.rowCount,
+                                    schema: batch.schema, options: options, base: 0) { bytes in sink.append(contentsOf: bytes) }
+        return EncodedRowGroup(schema: batch.schema, options: options, bytes: sink.bytes, metadata: rg)
+    }
+
+    /// Appends a row group encoded by `encodeRowGroup(_:options:)` after the rows written so far
+    /// (buffered rows are first written as their own row group). Its schema and options must be
+    /// this writer's (`.invalidArgument` otherwise); its offsets are moved to where it lands.
+    public func append(_ group: EncodedRowGroup) throws(ColumnarError) {
+        try checkOpen()
+        guard group.schema == schema, group.options == options else {
+            throw .invalidArgument("\(path): an encoded row group must have the writer's schema and options")
+        }
+        try flushRowGroup()
+        let base = offset
+        do {
+            try emit(group.bytes)
+        } catch {
+            state = .failed
+            throw error
+        }
+        var rg = group.metadata
+        rg.fileOffset = Int64(base)
+        for c in rg.columns.indices {
+            guard var md = rg.columns[c].metaData else { continue }
+            md.dataPageOffset += Int64(base)
+            if let d = md.dictionaryPageOffset { md.dictionaryPageOffset = d + Int64(base) }
+            rg.columns[c].metaData = md
+        }
         rowGroups.append(rg)
-        pending.removeAll(keepingCapacity: true)
-        pendingRows = 0
+        rowsWritten += Int(rg.numRows)
     }
 
     // MARK: closing
@@ -222,4 +278,14 @@ public final class ParquetWriter {
         }
         offset += bytes.count
     }
+}
+
+/// One row group encoded in memory by `ParquetWriter.encodeRowGroup(_:options:)`: its column
+/// chunks' bytes and their metadata, with offsets relative to the first byte of `bytes`.
+public struct EncodedRowGroup: Sendable {
+    public let schema: Schema
+    public let options: ParquetWriterOptions
+    public let bytes: [UInt8]
+    let metadata: RowGroup
+    public var rows: Int { Int(metadata.numRows) }
 }

@@ -1,6 +1,6 @@
 /// How `ParquetWriter` lays out and encodes a file. The defaults suit the store: zstd level 3,
 /// dictionary-encoded strings and numbers, ~1 MiB pages, 1 Mi-row row groups, page CRCs.
-public struct ParquetWriterOptions: Sendable {
+public struct ParquetWriterOptions: Sendable, Equatable {
     /// `.zstd`, `.gzip` (one RFC 1952 member per page) or `.uncompressed`; others are rejected.
     public var codec: CompressionCodec = .zstd
     /// nil = codec default (zstd 3, gzip 6).
