@@ -44,10 +44,7 @@ struct DictionaryBuilder {
     func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> DictionaryColumn {
         let v = nulls.bitmap(count: codes.count, inverse: inverse)
         guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
-        var c = ContiguousArray<UInt32>()
-        c.reserveCapacity(perm.count)
-        codes.withUnsafeBufferPointer { src in for i in perm { c.append(src[Int(i)]) } }
-        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v)
+        return DictionaryColumn(codes: PermutationGather.gather(codes, perm), dictionary: interner.values, validity: v)
     }
 }
 
@@ -74,10 +71,7 @@ struct NullableBuilder<T: BitwiseCopyable & Sendable> {
     func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
         let v = nulls.bitmap(count: values.count, inverse: inverse)
         guard let perm else { return FixedWidthColumn(values: values, validity: v) }
-        var out = ContiguousArray<T>()
-        out.reserveCapacity(perm.count)
-        values.withUnsafeBufferPointer { src in for i in perm { out.append(src[Int(i)]) } }
-        return FixedWidthColumn(values: out, validity: v)
+        return FixedWidthColumn(values: PermutationGather.gather(values, perm), validity: v)
     }
 }
 
@@ -132,12 +126,7 @@ func gather(_ v: Bitmap, _ perm: ContiguousArray<Int32>) -> Bitmap {
 
 func gather<T>(_ c: FixedWidthColumn<T>, _ perm: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
     guard let perm else { return c }
-    var values = ContiguousArray<T>()
-    values.reserveCapacity(perm.count)
-    c.values.withUnsafeBufferPointer { src in
-        for i in perm { values.append(src[Int(i)]) }
-    }
-    return FixedWidthColumn(values: values, validity: c.validity.map { gather($0, perm) })
+    return FixedWidthColumn(values: PermutationGather.gather(c.values, perm), validity: c.validity.map { gather($0, perm) })
 }
 
 /// The rows of one UTC day (of one source) in input order, in typed column builders:
@@ -277,19 +266,8 @@ struct EventBuffer {
     func sortedBatch() throws(ColumnarError) -> RecordBatch {
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
-        var inverse: ContiguousArray<Int32>?
-        if let perm {
-            var inv = ContiguousArray<Int32>(repeating: 0, count: perm.count)
-            for (j, i) in perm.enumerated() { inv[Int(i)] = Int32(truncatingIfNeeded: j) }
-            inverse = inv
-        }
-        var words = session.values
-        if let perm {
-            var w = ContiguousArray<UUIDWords>()
-            w.reserveCapacity(perm.count)
-            session.values.withUnsafeBufferPointer { src in for i in perm { w.append(src[Int(i)]) } }
-            words = w
-        }
+        let inverse = perm.map(PermutationGather.inverse)
+        let words = perm.map { PermutationGather.gather(session.values, $0) } ?? session.values
         let sessionValidity = session.nulls.bitmap(count: count, inverse: inverse)
         let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
         let raw = sessionRaw.column(count: count, perm: perm)
