@@ -32,6 +32,7 @@ struct EventCSVParser {
     /// Reservation cap: a new buffer never reserves more than twice this.
     private let fullDayRowsBound = 1 << 20
     private var scratch: [UInt8] = []
+    private var dateMemo = TimestampParser.DateMemo()
     // Field positions of the required columns.
     private let iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession: Int
 
@@ -145,7 +146,7 @@ struct EventCSVParser {
             try rejects.record(line: line, reasons: RejectReason.missingEventTime.bit, rejected: true, raw: raw)
             return
         }
-        guard let t = TimestampParser.parse(timeText) else {
+        guard let t = TimestampParser.parse(timeText, memo: &dateMemo) else {
             try rejects.record(line: line, reasons: RejectReason.badEventTime.bit, rejected: true, raw: raw)
             return
         }
