@@ -189,31 +189,33 @@ struct EventBuffer {
     func packedSortPermutation() -> ContiguousArray<Int32>? {
         let n = count
         guard n > 0, n < (1 << 27), maxTime >= minTime, UInt64(bitPattern: maxTime &- minTime) < (1 << 37) else { return nil }
-        var keys = ContiguousArray<PackedSortKey>()
-        keys.reserveCapacity(n)
         var sorted = true
         var timeOrdered = true
+        var ok = true
         let base = minTime
         let validity = userId.validity
-        let ok = time.withUnsafeBufferPointer { t in
-            userId.values.withUnsafeBufferPointer { u in
-                var prevHi: UInt64 = 0, prevLo: UInt64 = 0
-                for i in 0..<n {
-                    let valid = validity?[i] ?? true
-                    var hi: UInt64 = 0
-                    if valid {
-                        if u[i] == .max { return false }
-                        hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+        // Keys written in place (no per-key append); `initialized` counts the keys written.
+        var keys = ContiguousArray<PackedSortKey>(unsafeUninitializedCapacity: n) { k, initialized in
+            time.withUnsafeBufferPointer { t in
+                userId.values.withUnsafeBufferPointer { u in
+                    var prevHi: UInt64 = 0, prevLo: UInt64 = 0
+                    for i in 0..<n {
+                        let valid = validity?[i] ?? true
+                        var hi: UInt64 = 0
+                        if valid {
+                            if u[i] == .max { ok = false; return }
+                            hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+                        }
+                        let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
+                        if i > 0 {
+                            if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                            if lo < prevLo { timeOrdered = false }
+                        }
+                        prevHi = hi; prevLo = lo
+                        k[i] = PackedSortKey(hi: hi, lo: lo)
+                        initialized = i &+ 1
                     }
-                    let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
-                    if i > 0 {
-                        if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
-                        if lo < prevLo { timeOrdered = false }
-                    }
-                    prevHi = hi; prevLo = lo
-                    keys.append(PackedSortKey(hi: hi, lo: lo))
                 }
-                return true
             }
         }
         guard ok else { return nil }
@@ -226,10 +228,12 @@ struct EventBuffer {
                 k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
             }
         }
-        var perm = ContiguousArray<Int32>()
-        perm.reserveCapacity(n)
-        for key in keys { perm.append(Int32(truncatingIfNeeded: key.lo & ((1 << 27) - 1))) }
-        return perm
+        return ContiguousArray<Int32>(unsafeUninitializedCapacity: n) { p, initialized in
+            keys.withUnsafeBufferPointer { k in
+                for j in 0..<n { p[j] = Int32(truncatingIfNeeded: k[j].lo & ((1 << 27) - 1)) }
+            }
+            initialized = n
+        }
     }
 
     /// The general path of `sortPermutation` (any row count and time span).
