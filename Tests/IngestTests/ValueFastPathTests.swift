@@ -75,3 +75,26 @@ final class ValueFastPathTests: XCTestCase {
         XCTAssertEqual(DoubleParser.parse("158.88"), .exact(158.88))
     }
 }
+
+/// The date memo of `TimestampParser.parse(_:memo:)` never changes a result.
+final class TimestampMemoTests: XCTestCase {
+    func testMemoizedParseMatchesPlainParseOverMixedSequences() {
+        var rng = SeededRandom(seed: 31)
+        var memo = TimestampParser.DateMemo()
+        let dates = ["2019-10-01", "2019-10-01", "2019-02-29", "2020-02-29", "2019-13-01", "1582-10-10",
+                     "2019-1x-01", "0000-01-01", "2019-10-31"]
+        let suffixes = ["", " UTC", " UTX", ".123", "", " UTC"]
+        for _ in 0..<60_000 {
+            let date = dates[Int(rng.next() % UInt64(dates.count))]
+            let h = Int(rng.next() % 26), m = Int(rng.next() % 62), s = Int(rng.next() % 62)
+            var time = String(format: "%02d:%02d:%02d", h, m, s)
+            if rng.next() % 17 == 0 { time = time.replacingOccurrences(of: ":", with: "-") }
+            if rng.next() % 19 == 0 { time = " 1:2:3" }
+            let sep = rng.next() % 23 == 0 ? "T" : " "
+            let text = date + sep + time + suffixes[Int(rng.next() % UInt64(suffixes.count))]
+            var copy = text
+            let fast = copy.withUTF8 { TimestampParser.parse(UnsafeRawBufferPointer($0), memo: &memo) }
+            XCTAssertEqual(fast, TimestampParser.parse(text), text)
+        }
+    }
+}

@@ -2,28 +2,37 @@
 /// DELTA_BINARY_PACKED miniblocks): value `i` occupies bits `[i*w, (i+1)*w)` of a little-endian
 /// bit stream. Values wider than `w` bits are truncated to their low `w` bits.
 ///
-/// `pack` is the fast path (64-bit accumulator over a buffer pointer); `packScalar` is its
+/// `pack` is the fast path (64-bit accumulator over a buffer pointer, stores into the sink's
+/// appended region); `packScalar` is its
 /// bit-by-bit twin, kept for tests. Output: `ceil(count * w / 8)` bytes appended to the sink.
 public enum BitPackingEncoder {
     /// Packs `values` with `bitWidth` bits each (0...32) into `sink`.
     public static func pack(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into sink: inout ByteSink) {
         guard bitWidth > 0, !values.isEmpty else { return }
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) &- 1
-        var acc: UInt64 = 0
-        var bits = 0
-        for v in values {
-            acc |= (UInt64(v) & mask) << UInt64(bits)
-            bits &+= bitWidth
-            if bits >= 32 {
-                sink.appendLittleEndian(UInt32(truncatingIfNeeded: acc))
-                acc >>= 32
-                bits &-= 32
+        // Output written in place: whole 32-bit words while ≥ 32 bits are pending, then the
+        // tail bytes; every store stays within the `ceil(count * w / 8)` bytes appended.
+        sink.appendWriting(count: (values.count &* bitWidth &+ 7) >> 3) { out in
+            guard let base = out.baseAddress else { return }
+            var acc: UInt64 = 0
+            var bits = 0
+            var at = 0
+            for v in values {
+                acc |= (UInt64(v) & mask) << UInt64(bits)
+                bits &+= bitWidth
+                if bits >= 32 {
+                    base.storeBytes(of: UInt32(truncatingIfNeeded: acc).littleEndian, toByteOffset: at, as: UInt32.self)
+                    at &+= 4
+                    acc >>= 32
+                    bits &-= 32
+                }
             }
-        }
-        while bits > 0 {
-            sink.append(UInt8(truncatingIfNeeded: acc))
-            acc >>= 8
-            bits -= 8
+            while bits > 0 {
+                base.storeBytes(of: UInt8(truncatingIfNeeded: acc), toByteOffset: at, as: UInt8.self)
+                at &+= 1
+                acc >>= 8
+                bits -= 8
+            }
         }
     }
 

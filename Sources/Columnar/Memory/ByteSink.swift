@@ -48,6 +48,17 @@ public struct ByteSink: Sendable {
 
     public mutating func reserveCapacity(_ n: Int) { bytes.reserveCapacity(n) }
 
+    /// Appends `n` zero bytes and lets `body` overwrite them through a pointer to exactly that
+    /// region (valid only during the call): one append and one uniqueness check for a whole
+    /// encoded block instead of one per word.
+    @inlinable
+    public mutating func appendWriting(count n: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        guard n > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: n))
+        bytes.withUnsafeMutableBytes { body(UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start &+ n)])) }
+    }
+
     public mutating func removeAll(keepingCapacity: Bool = true) {
         bytes.removeAll(keepingCapacity: keepingCapacity)
     }

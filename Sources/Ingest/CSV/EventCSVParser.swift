@@ -17,7 +17,11 @@ struct EventCSVParser {
     private(set) var rowsRead = 0
     private(set) var rowsStored = 0
     private(set) var bufferedRows = 0
+    /// The day buffers; while `lastIndex >= 0`, `buffers[lastIndex]` is an empty stand-in and
+    /// the real buffer is `active` (moved out, so that the per-row appends go to a stored
+    /// property of `self` with no array uniqueness or bounds check). `park()` moves it back.
     private var buffers: [EventBuffer] = []
+    private var active = EventBuffer(day: .min)
     private var dayIndex: [Int64: Int] = [:]
     private var lastDay: Int64 = .min
     private var lastIndex = -1
@@ -28,6 +32,7 @@ struct EventCSVParser {
     /// Reservation cap: a new buffer never reserves more than twice this.
     private let fullDayRowsBound = 1 << 20
     private var scratch: [UInt8] = []
+    private var dateMemo = TimestampParser.DateMemo()
     // Field positions of the required columns.
     private let iTime, iType, iProduct, iCategory, iCode, iBrand, iPrice, iUser, iSession: Int
 
@@ -141,57 +146,48 @@ struct EventCSVParser {
             try rejects.record(line: line, reasons: RejectReason.missingEventTime.bit, rejected: true, raw: raw)
             return
         }
-        guard let t = TimestampParser.parse(timeText) else {
+        guard let t = TimestampParser.parse(timeText, memo: &dateMemo) else {
             try rejects.record(line: line, reasons: RejectReason.badEventTime.bit, rejected: true, raw: raw)
             return
         }
         if t.coerced { reasons |= RejectReason.eventTimeNotCanonical.bit }
         let day = CivilTime.dayNumber(micros: t.micros)
-        let bi: Int
-        if day == lastDay {
-            bi = lastIndex
-        } else if let k = dayIndex[day] {
-            bi = k; lastDay = day; lastIndex = k
-        } else {
-            bi = buffers.count
-            buffers.append(EventBuffer(day: day, reservingRows: min(rowsHint, 2 * fullDayRowsBound)))
-            dayIndex[day] = bi; lastDay = day; lastIndex = bi
-        }
-        buffers[bi].time.append(t.micros)
-        buffers[bi].lastRow = rowsRead
-        buffers[bi].minTime = min(buffers[bi].minTime, t.micros)
-        buffers[bi].maxTime = max(buffers[bi].maxTime, t.micros)
+        if day != lastDay { activate(day: day) }
+        active.time.append(t.micros)
+        active.lastRow = rowsRead
+        active.minTime = min(active.minTime, t.micros)
+        active.maxTime = max(active.maxTime, t.micros)
 
-        reasons |= Self.appendString(field(b, starts[iType], ends[iType]), ascii: ascii, to: &buffers[bi].eventType)
-        reasons |= Self.appendInt(field(b, starts[iProduct], ends[iProduct]), to: &buffers[bi].productId,
+        reasons |= Self.appendString(field(b, starts[iType], ends[iType]), ascii: ascii, to: &active.eventType)
+        reasons |= Self.appendInt(field(b, starts[iProduct], ends[iProduct]), to: &active.productId,
                              .productIdNormalized, .productIdInvalid)
-        reasons |= Self.appendInt(field(b, starts[iCategory], ends[iCategory]), to: &buffers[bi].categoryId,
+        reasons |= Self.appendInt(field(b, starts[iCategory], ends[iCategory]), to: &active.categoryId,
                              .categoryIdNormalized, .categoryIdInvalid)
-        reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &buffers[bi].categoryCode)
-        reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &buffers[bi].brand)
+        reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &active.categoryCode)
+        reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &active.brand)
         switch DoubleParser.parse(field(b, starts[iPrice], ends[iPrice])) {
-        case .null: buffers[bi].price.appendNull(0)
-        case .exact(let v): buffers[bi].price.append(v)
-        case .coerced(let v): buffers[bi].price.append(v); reasons |= RejectReason.priceNormalized.bit
-        case .invalid: buffers[bi].price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
+        case .null: active.price.appendNull(0)
+        case .exact(let v): active.price.append(v)
+        case .coerced(let v): active.price.append(v); reasons |= RejectReason.priceNormalized.bit
+        case .invalid: active.price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
         }
-        reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &buffers[bi].userId,
+        reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &active.userId,
                              .userIdNormalized, .userIdInvalid)
         // user_session: canonical UUID, else the raw text.
         let s = field(b, starts[iSession], ends[iSession])
         var uuid = UUIDWords(a: 0, b: 0)
         let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
         if isUUID {
-            buffers[bi].session.append(uuid)
+            active.session.append(uuid)
         } else {
-            let rowInBuffer = buffers[bi].session.values.count
-            buffers[bi].session.appendNull(UUIDWords(a: 0, b: 0))
+            let rowInBuffer = active.session.values.count
+            active.session.appendNull(UUIDWords(a: 0, b: 0))
             if s.isEmpty {
                 // NULL: nothing kept.
             } else if ascii || UTF8Check.isValid(s) {
-                buffers[bi].sessionRaw.append(row: rowInBuffer, s)
+                active.sessionRaw.append(row: rowInBuffer, s)
             } else {
-                buffers[bi].sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
+                active.sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
                 reasons |= RejectReason.invalidUTF8.bit
             }
         }
@@ -219,9 +215,34 @@ struct EventCSVParser {
         }
     }
 
+    /// Makes the buffer of `day` (created when new) the `active` one.
+    private mutating func activate(day: Int64) {
+        park()
+        let k: Int
+        if let found = dayIndex[day] {
+            k = found
+        } else {
+            k = buffers.count
+            buffers.append(EventBuffer(day: day, reservingRows: min(rowsHint, 2 * fullDayRowsBound)))
+            dayIndex[day] = k
+        }
+        swap(&buffers[k], &active)
+        lastDay = day
+        lastIndex = k
+    }
+
+    /// Moves the `active` buffer back into `buffers` (every method reading `buffers` parks first).
+    private mutating func park() {
+        guard lastIndex >= 0 else { return }
+        swap(&buffers[lastIndex], &active)
+        lastDay = .min
+        lastIndex = -1
+    }
+
     /// Moves out the day buffer to flush: the largest "cold" day (no row for `coldRows` rows:
     /// in time-ordered input, a finished day, so it becomes one whole part), else the largest.
     mutating func takeFlushCandidate(coldRows: Int) -> EventBuffer? {
+        park()
         let cold = buffers.indices.filter { rowsRead - buffers[$0].lastRow > coldRows }
         let pool = cold.isEmpty ? Array(buffers.indices) : cold
         guard let k = pool.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
@@ -234,6 +255,7 @@ struct EventCSVParser {
     /// Moves out the oldest day buffer that received no row for more than `coldRows` rows (in
     /// time-ordered input: a finished day, flushed whole as one part), or nil.
     mutating func takeColdDay(coldRows: Int) -> EventBuffer? {
+        park()
         var best = -1
         for k in buffers.indices where rowsRead - buffers[k].lastRow > coldRows {
             if best < 0 || buffers[k].day < buffers[best].day { best = k }
@@ -248,6 +270,7 @@ struct EventCSVParser {
 
     /// Moves out every day buffer, in day order.
     mutating func takeAll() -> [EventBuffer] {
+        park()
         let out = buffers.sorted { $0.day < $1.day }
         buffers = []
         rebuildIndex()

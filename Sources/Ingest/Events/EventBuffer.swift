@@ -44,10 +44,7 @@ struct DictionaryBuilder {
     func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> DictionaryColumn {
         let v = nulls.bitmap(count: codes.count, inverse: inverse)
         guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
-        var c = ContiguousArray<UInt32>()
-        c.reserveCapacity(perm.count)
-        codes.withUnsafeBufferPointer { src in for i in perm { c.append(src[Int(i)]) } }
-        return DictionaryColumn(codes: c, dictionary: interner.values, validity: v)
+        return DictionaryColumn(codes: PermutationGather.gather(codes, perm), dictionary: interner.values, validity: v)
     }
 }
 
@@ -74,10 +71,7 @@ struct NullableBuilder<T: BitwiseCopyable & Sendable> {
     func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
         let v = nulls.bitmap(count: values.count, inverse: inverse)
         guard let perm else { return FixedWidthColumn(values: values, validity: v) }
-        var out = ContiguousArray<T>()
-        out.reserveCapacity(perm.count)
-        values.withUnsafeBufferPointer { src in for i in perm { out.append(src[Int(i)]) } }
-        return FixedWidthColumn(values: out, validity: v)
+        return FixedWidthColumn(values: PermutationGather.gather(values, perm), validity: v)
     }
 }
 
@@ -132,12 +126,7 @@ func gather(_ v: Bitmap, _ perm: ContiguousArray<Int32>) -> Bitmap {
 
 func gather<T>(_ c: FixedWidthColumn<T>, _ perm: ContiguousArray<Int32>?) -> FixedWidthColumn<T> {
     guard let perm else { return c }
-    var values = ContiguousArray<T>()
-    values.reserveCapacity(perm.count)
-    c.values.withUnsafeBufferPointer { src in
-        for i in perm { values.append(src[Int(i)]) }
-    }
-    return FixedWidthColumn(values: values, validity: c.validity.map { gather($0, perm) })
+    return FixedWidthColumn(values: PermutationGather.gather(c.values, perm), validity: c.validity.map { gather($0, perm) })
 }
 
 /// The rows of one UTC day (of one source) in input order, in typed column builders:
@@ -200,31 +189,33 @@ struct EventBuffer {
     func packedSortPermutation() -> ContiguousArray<Int32>? {
         let n = count
         guard n > 0, n < (1 << 27), maxTime >= minTime, UInt64(bitPattern: maxTime &- minTime) < (1 << 37) else { return nil }
-        var keys = ContiguousArray<PackedSortKey>()
-        keys.reserveCapacity(n)
         var sorted = true
         var timeOrdered = true
+        var ok = true
         let base = minTime
         let validity = userId.validity
-        let ok = time.withUnsafeBufferPointer { t in
-            userId.values.withUnsafeBufferPointer { u in
-                var prevHi: UInt64 = 0, prevLo: UInt64 = 0
-                for i in 0..<n {
-                    let valid = validity?[i] ?? true
-                    var hi: UInt64 = 0
-                    if valid {
-                        if u[i] == .max { return false }
-                        hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+        // Keys written in place (no per-key append); `initialized` counts the keys written.
+        var keys = ContiguousArray<PackedSortKey>(unsafeUninitializedCapacity: n) { k, initialized in
+            time.withUnsafeBufferPointer { t in
+                userId.values.withUnsafeBufferPointer { u in
+                    var prevHi: UInt64 = 0, prevLo: UInt64 = 0
+                    for i in 0..<n {
+                        let valid = validity?[i] ?? true
+                        var hi: UInt64 = 0
+                        if valid {
+                            if u[i] == .max { ok = false; return }
+                            hi = (UInt64(bitPattern: u[i]) ^ (1 << 63)) &+ 1
+                        }
+                        let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
+                        if i > 0 {
+                            if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
+                            if lo < prevLo { timeOrdered = false }
+                        }
+                        prevHi = hi; prevLo = lo
+                        k[i] = PackedSortKey(hi: hi, lo: lo)
+                        initialized = i &+ 1
                     }
-                    let lo = UInt64(bitPattern: t[i] &- base) << 27 | UInt64(i)
-                    if i > 0 {
-                        if hi < prevHi || (hi == prevHi && lo < prevLo) { sorted = false }
-                        if lo < prevLo { timeOrdered = false }
-                    }
-                    prevHi = hi; prevLo = lo
-                    keys.append(PackedSortKey(hi: hi, lo: lo))
                 }
-                return true
             }
         }
         guard ok else { return nil }
@@ -237,10 +228,12 @@ struct EventBuffer {
                 k.sort { a, b in a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo }
             }
         }
-        var perm = ContiguousArray<Int32>()
-        perm.reserveCapacity(n)
-        for key in keys { perm.append(Int32(truncatingIfNeeded: key.lo & ((1 << 27) - 1))) }
-        return perm
+        return ContiguousArray<Int32>(unsafeUninitializedCapacity: n) { p, initialized in
+            keys.withUnsafeBufferPointer { k in
+                for j in 0..<n { p[j] = Int32(truncatingIfNeeded: k[j].lo & ((1 << 27) - 1)) }
+            }
+            initialized = n
+        }
     }
 
     /// The general path of `sortPermutation` (any row count and time span).
@@ -277,19 +270,8 @@ struct EventBuffer {
     func sortedBatch() throws(ColumnarError) -> RecordBatch {
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
-        var inverse: ContiguousArray<Int32>?
-        if let perm {
-            var inv = ContiguousArray<Int32>(repeating: 0, count: perm.count)
-            for (j, i) in perm.enumerated() { inv[Int(i)] = Int32(truncatingIfNeeded: j) }
-            inverse = inv
-        }
-        var words = session.values
-        if let perm {
-            var w = ContiguousArray<UUIDWords>()
-            w.reserveCapacity(perm.count)
-            session.values.withUnsafeBufferPointer { src in for i in perm { w.append(src[Int(i)]) } }
-            words = w
-        }
+        let inverse = perm.map(PermutationGather.inverse)
+        let words = perm.map { PermutationGather.gather(session.values, $0) } ?? session.values
         let sessionValidity = session.nulls.bitmap(count: count, inverse: inverse)
         let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
         let raw = sessionRaw.column(count: count, perm: perm)

@@ -46,37 +46,53 @@ struct StringInterner {
 
     mutating func intern(_ b: UnsafeRawBufferPointer) -> UInt32 {
         // Repeats of the previous value (e.g. event_type "view") skip the hash and the probe.
-        if lastCode >= 0, equals(lastCode, b) { return UInt32(lastCode) }
-        let code = lookup(b)
-        lastCode = Int(code)
-        return code
-    }
-
-    private mutating func lookup(_ b: UnsafeRawBufferPointer) -> UInt32 {
+        if lastCode >= 0, equals(lastCode, b) { return UInt32(truncatingIfNeeded: lastCode) }
         let h = StringInterner.hash(b)
-        let tag = h & 0xFFFF_FFFF_0000_0000
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = slots[i]
-            if slot == 0 { break }
-            if slot & 0xFFFF_FFFF_0000_0000 == tag {
-                let code = Int(slot & 0xFFFF_FFFF) - 1
-                if equals(code, b) { return UInt32(code) }
-            }
-            i = (i + 1) & mask
+        var (code, slot) = probe(b, hash: h)
+        if code < 0 {
+            code = values.count
+            values.appendBytes(b)
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(code + 1)
+            if values.count * 2 > slots.count { grow() }
         }
-        let code = values.count
-        values.appendBytes(b)
-        slots[i] = tag | UInt64(code + 1)
-        if values.count * 2 > slots.count { grow() }
-        return UInt32(code)
+        lastCode = code
+        return UInt32(truncatingIfNeeded: code)
     }
 
+    /// The code of `b` (-1 when absent) and the slot where the probe stopped (the empty slot
+    /// to fill when absent). Pointer reads of the table, the offsets and the bytes: every slot
+    /// index is masked, every code in the table is < `values.count`.
+    @inline(__always)
+    private func probe(_ b: UnsafeRawBufferPointer, hash h: UInt64) -> (code: Int, slot: Int) {
+        let tag = h & 0xFFFF_FFFF_0000_0000
+        let mask = self.mask
+        return slots.withUnsafeBufferPointer { table in
+            values.offsets.withUnsafeBufferPointer { off in
+                values.bytes.withUnsafeBytes { raw in
+                    var i = Int(truncatingIfNeeded: h) & mask
+                    while true {
+                        let slot = table[i]
+                        if slot == 0 { return (-1, i) }
+                        if slot & 0xFFFF_FFFF_0000_0000 == tag {
+                            let code = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
+                            let lo = Int(off[code]), hi = Int(off[code &+ 1])
+                            if hi &- lo == b.count, memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) {
+                                return (code, i)
+                            }
+                        }
+                        i = (i &+ 1) & mask
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always)
     private func equals(_ code: Int, _ b: UnsafeRawBufferPointer) -> Bool {
-        let r = values.range(code)
-        guard r.count == b.count else { return false }
-        return values.bytes.withUnsafeBytes { raw in
-            memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[r]), b)
+        values.offsets.withUnsafeBufferPointer { off in
+            let lo = Int(off[code]), hi = Int(off[code &+ 1])
+            guard hi &- lo == b.count else { return false }
+            return values.bytes.withUnsafeBytes { raw in memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) }
         }
     }
 
@@ -97,16 +113,36 @@ struct StringInterner {
     }
 }
 
+/// Byte equality, 8 bytes at a time (the last word overlapping; 4-byte words, then bytes, for
+/// values under 8 bytes). Unaligned pointer loads within both buffers; `memcmpEqualScalar` is
+/// the safe twin (tests).
 @inline(__always)
 func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-    if a.count != b.count { return false }
-    var i = 0
-    while i + 8 <= a.count {
-        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-            return false
+    let n = a.count
+    guard n == b.count else { return false }
+    guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+    if n >= 8 {
+        var i = 0
+        while i &+ 8 <= n {
+            if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i &+= 8
         }
-        i += 8
+        return i == n || pa.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+            == pb.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
     }
-    while i < a.count { if a[i] != b[i] { return false }; i += 1 }
+    if n >= 4 {
+        return pa.loadUnaligned(as: UInt32.self) == pb.loadUnaligned(as: UInt32.self)
+            && pa.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
+    }
+    var i = 0
+    while i < n {
+        if pa.load(fromByteOffset: i, as: UInt8.self) != pb.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i &+= 1
+    }
     return true
 }
+
+/// Safe twin of `memcmpEqual` (tests).
+func memcmpEqualScalar(_ a: [UInt8], _ b: [UInt8]) -> Bool { a == b }

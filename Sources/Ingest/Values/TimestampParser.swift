@@ -25,16 +25,61 @@ public enum TimestampParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer) -> Result? {
         let n = bytes.count
         // Fast path: the canonical 19-byte form, optionally followed by exactly " UTC".
-        if n == 19 || n == 23 {
-            if let m = canonical(bytes) {
-                if n == 19 { return Result(micros: m, coerced: false) }
-                if bytes[19] == 0x20, bytes[20] == 0x55, bytes[21] == 0x54, bytes[22] == 0x43 {
-                    return Result(micros: m, coerced: false)
-                }
-                return Result(micros: m, coerced: true)
-            }
-        }
+        if n == 19 || n == 23, let m = canonical(bytes) { return canonicalResult(m, bytes) }
         return lenient(bytes).map { Result(micros: $0, coerced: true) }
+    }
+
+    /// The last canonical date (`YYYY-MM-DD`, bytes 0..<10 as two little-endian words) that
+    /// `parse(_:memo:)` saw, with the micros of its midnight. Rows of time-ordered input share
+    /// their date, so only the time of day is parsed.
+    public struct DateMemo: Sendable {
+        var w0: UInt64 = 0
+        var w1: UInt16 = 0
+        var midnight: Int64 = 0
+        var valid = false
+
+        public init() {}
+    }
+
+    /// `parse(bytes)` (same result for every input), skipping the date fields and the calendar
+    /// arithmetic when the first 10 bytes equal those of the last canonical value (`memo`).
+    public static func parse(_ bytes: UnsafeRawBufferPointer, memo: inout DateMemo) -> Result? {
+        let n = bytes.count
+        guard n == 19 || n == 23 else { return parse(bytes) }
+        let w0 = bytes.loadUnaligned(as: UInt64.self)
+        let w1 = bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        if memo.valid, w0 == memo.w0, w1 == memo.w1, let t = timeOfDay(bytes) {
+            return canonicalResult(memo.midnight &+ t, bytes)
+        }
+        guard let m = canonical(bytes), let t = timeOfDay(bytes) else { return parse(bytes) }
+        memo = DateMemo()
+        (memo.w0, memo.w1, memo.midnight, memo.valid) = (w0, w1, m - t, true)
+        return canonicalResult(m, bytes)
+    }
+
+    /// The result for canonical text of value `m`: exact when it ends after the seconds or
+    /// with exactly " UTC".
+    @inline(__always)
+    private static func canonicalResult(_ m: Int64, _ bytes: UnsafeRawBufferPointer) -> Result {
+        if bytes.count == 19 { return Result(micros: m, coerced: false) }
+        let utc = bytes[19] == 0x20 && bytes[20] == 0x55 && bytes[21] == 0x54 && bytes[22] == 0x43
+        return Result(micros: m, coerced: !utc)
+    }
+
+    /// Micros of the canonical ` HH:MM:SS` at bytes 10..<19 (hour < 24, minute and second
+    /// < 60), nil when not canonical.
+    @inline(__always)
+    static func timeOfDay(_ b: UnsafeRawBufferPointer) -> Int64? {
+        @inline(__always) func d(_ i: Int) -> Int64? {
+            let c = b[i] &- 48
+            return c < 10 ? Int64(c) : nil
+        }
+        guard b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A,
+              let h0 = d(11), let h1 = d(12), let mi0 = d(14), let mi1 = d(15),
+              let s0 = d(17), let s1 = d(18) else { return nil }
+        let hour = h0 * 10 + h1, minute = mi0 * 10 + mi1, second = s0 * 10 + s1
+        guard hour < 24, minute < 60, second < 60 else { return nil }
+        return (hour * 3600 + minute * 60 + second) * CivilTime.microsPerSecond
     }
 
     static func canonical(_ b: UnsafeRawBufferPointer) -> Int64? {

@@ -317,17 +317,24 @@ struct ColumnChunkEncoder {
             let room = pageRoom(bytesPerRow: w)
             let end = min(range.upperBound, row + room)
             c.bytes.withUnsafeBytes { raw in
-                for i in row..<end {
-                    if c.validity?[i] ?? true {
-                        let v = UnsafeRawBufferPointer(rebasing: raw[(i &* w)..<(i &* w &+ w)])
-                        values.append(v)
-                        stats.updateBytes(v)
-                        pageNonNull &+= 1
-                        if nullable { levels.append(1) }
-                    } else {
-                        stats.nullCount &+= 1
-                        levels.append(0)
+                // Whole runs of valid rows: one bulk copy of their PLAIN bytes and one levels append.
+                func putRun(_ run: Range<Int>) {
+                    values.append(UnsafeRawBufferPointer(rebasing: raw[(run.lowerBound &* w)..<(run.upperBound &* w)]))
+                    for i in run { stats.updateBytes(UnsafeRawBufferPointer(rebasing: raw[(i &* w)..<(i &* w &+ w)])) }
+                    pageNonNull &+= run.count
+                    if nullable { levels.append(contentsOf: repeatElement(1, count: run.count)) }
+                }
+                if let validity = c.validity {
+                    validity.forEachRun(in: row..<end) { run, valid in
+                        if valid {
+                            putRun(run)
+                        } else {
+                            stats.nullCount &+= Int64(run.count)
+                            levels.append(contentsOf: repeatElement(0, count: run.count))
+                        }
                     }
+                } else {
+                    putRun(row..<end)
                 }
             }
             pageRows &+= end - row
@@ -438,38 +445,34 @@ struct ColumnChunkEncoder {
     }
 
     private mutating func appendDictionary(_ c: DictionaryColumn, range: Range<Int>) throws(ColumnarError) {
-        // remap[code] = chunk dictionary index (dictionary mode) or 1 when seen (plain mode);
-        // UInt32.max = not seen yet.
+        // remap[code] = chunk dictionary index (dictionary mode); UInt32.max = not seen yet.
+        // seenPlain[code]: the value went to a PLAIN page (its statistics are added at the end).
         var remap = [UInt32](repeating: .max, count: c.dictionary.count)
         var seenPlain = [Bool](repeating: false, count: c.dictionary.count)
         var row = range.lowerBound
         let d = c.dictionary
         while row < range.upperBound {
-            var overflow = false
+            if mode == .dictionary {
+                let overflow = remap.withUnsafeMutableBufferPointer {
+                    appendDictionaryIndices(c, row: &row, end: range.upperBound, remap: $0)
+                }
+                if overflow {
+                    try fallBackToPlain()
+                } else if pageFull {
+                    try flushPage()
+                }
+                continue
+            }
             d.bytes.withUnsafeBytes { raw in
                 d.offsets.withUnsafeBufferPointer { off in
                     c.codes.withUnsafeBufferPointer { codes in
                         while row < range.upperBound {
                             if c.validity?[row] ?? true {
                                 let code = Int(codes[row])
-                                if mode == .dictionary {
-                                    var idx = remap[code]
-                                    if idx == .max {
-                                        let v = UnsafeRawBufferPointer(rebasing: raw[Int(off[code])..<Int(off[code &+ 1])])
-                                        guard let found = dict.index(of: v, limit: dictionaryMaxBytes) else {
-                                            overflow = true
-                                            return
-                                        }
-                                        idx = found
-                                        remap[code] = found
-                                    }
-                                    indices.append(idx)
-                                } else {
-                                    let v = UnsafeRawBufferPointer(rebasing: raw[Int(off[code])..<Int(off[code &+ 1])])
-                                    values.appendLittleEndian(UInt32(truncatingIfNeeded: v.count))
-                                    values.append(v)
-                                    seenPlain[code] = true
-                                }
+                                let v = UnsafeRawBufferPointer(rebasing: raw[Int(off[code])..<Int(off[code &+ 1])])
+                                values.appendLittleEndian(UInt32(truncatingIfNeeded: v.count))
+                                values.append(v)
+                                seenPlain[code] = true
                                 pageNonNull &+= 1
                                 if nullable { levels.append(1) }
                             } else {
@@ -483,11 +486,7 @@ struct ColumnChunkEncoder {
                     }
                 }
             }
-            if overflow {
-                try fallBackToPlain()
-            } else if pageFull {
-                try flushPage()
-            }
+            if pageFull { try flushPage() }
         }
         if seenPlain.contains(true) {
             d.bytes.withUnsafeBytes { raw in
@@ -496,6 +495,75 @@ struct ColumnChunkEncoder {
                 }
             }
         }
+    }
+
+    /// Dictionary mode of `appendDictionary`: takes rows from `row` (advanced past them) until
+    /// `end`, at most 64 Ki rows, the page filling up (checked after every row, as `pageFull`
+    /// does), or the chunk dictionary refusing a value (returns true; that row is not taken).
+    /// Indices and levels are written through pointers into zeroed regions appended to local
+    /// copies of `indices`/`levels` up front (so every store is in bounds), then trimmed.
+    private mutating func appendDictionaryIndices(_ c: DictionaryColumn, row: inout Int, end: Int,
+                                                  remap: UnsafeMutableBufferPointer<UInt32>) -> Bool {
+        let k = min(end &- row, 1 << 16)
+        let writesLevels = nullable || c.validity != nil
+        var ind: [UInt32] = []
+        var lev: [UInt32] = []
+        swap(&ind, &indices)
+        swap(&lev, &levels)
+        let ind0 = ind.count, lev0 = lev.count
+        ind.append(contentsOf: repeatElement(0, count: k))
+        if writesLevels { lev.append(contentsOf: repeatElement(0, count: k)) }
+        var nInd = 0, nLev = 0, taken = 0, nulls = 0
+        var overflow = false
+        var bits = indexBits
+        let first = row, rows0 = pageRows, limit = dictionaryMaxBytes, pageBytes = self.pageBytes
+        let nullable = self.nullable, validity = c.validity, d = c.dictionary
+        d.bytes.withUnsafeBytes { raw in
+            d.offsets.withUnsafeBufferPointer { off in
+                c.codes.withUnsafeBufferPointer { codes in
+                    ind.withUnsafeMutableBufferPointer { ip in
+                        lev.withUnsafeMutableBufferPointer { lp in
+                            while taken < k {
+                                let r = first &+ taken
+                                if validity?[r] ?? true {
+                                    let code = Int(codes[r])
+                                    var idx = remap[code]
+                                    if idx == .max {
+                                        let v = UnsafeRawBufferPointer(rebasing: raw[Int(off[code])..<Int(off[code &+ 1])])
+                                        guard let found = dict.index(of: v, limit: limit) else {
+                                            overflow = true
+                                            return
+                                        }
+                                        idx = found
+                                        remap[code] = found
+                                        bits = indexBits
+                                    }
+                                    ip[ind0 &+ nInd] = idx
+                                    nInd &+= 1
+                                    if nullable { lp[lev0 &+ nLev] = 1; nLev &+= 1 }
+                                } else {
+                                    nulls &+= 1
+                                    lp[lev0 &+ nLev] = 0
+                                    nLev &+= 1
+                                }
+                                taken &+= 1
+                                let estimate = ((lev0 &+ nLev) >> 3) &+ (((ind0 &+ nInd) &* bits) >> 3)
+                                if estimate >= pageBytes || rows0 &+ taken >= Self.maxPageRows { return }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ind.removeLast(k &- nInd)
+        if writesLevels { lev.removeLast(k &- nLev) }
+        swap(&ind, &indices)
+        swap(&lev, &levels)
+        pageNonNull &+= nInd
+        stats.nullCount &+= Int64(nulls)
+        pageRows &+= taken
+        row &+= taken
+        return overflow
     }
 
     /// Closes the current (dictionary-encoded) page and writes the rest of the chunk as PLAIN.
