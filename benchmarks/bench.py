@@ -282,7 +282,10 @@ def write_markdown(info, path):
               "  ties on start_time may be ranked in any order, learning-base.md section 7.2) and, for results of at most 300 K",
               "  rows, a full sorted comparison of every column the specification does not allow to differ.",
               "- DuckDB native: the CSV loaded into a DuckDB table first (the 'duckdb csv->native table' line above); the",
-              "  query times exclude that load, as the extract times exclude the ingest.", ""]
+              "  query times exclude that load, as the extract times exclude the ingest.",
+              "- Every engine writes its output to a file that does not exist yet (removed before each run, outside the",
+              "  timing): replacing an existing file costs a file-system flush or page freeing that depends on how each",
+              "  engine opens its output, not on the query.", ""]
     # The Parquet read/write section belongs to parquet_io.py's runs (its prose states what was
     # measured and how): kept verbatim from the current file, never regenerated here.
     old = open(path).read() if os.path.exists(path) else ""
