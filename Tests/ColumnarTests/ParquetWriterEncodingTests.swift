@@ -164,7 +164,7 @@ final class ParquetWriterEncodingTests: XCTestCase {
             a.withUnsafeBytes { pa in
                 XCTAssertEqual(DictionaryBuilder.hash(pa), DictionaryBuilder.hashScalar(a))
                 b.withUnsafeBytes { pb in
-                    XCTAssertEqual(DictionaryBuilder.equal(pa, pb), DictionaryBuilder.equalScalar(a, b), "\(a) \(b)")
+                    XCTAssertEqual(ByteEquality.equal(pa, pb), ByteEquality.equalScalar(a, b), "\(a) \(b)")
                 }
             }
         }

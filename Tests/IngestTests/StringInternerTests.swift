@@ -1,6 +1,7 @@
 import XCTest
 import TestSupport
 @testable import Ingest
+import Columnar
 
 /// The dictionary of a day buffer: equal bytes get equal codes, codes are dense in first-seen
 /// order, across table growth and hash-tag collisions.
@@ -63,8 +64,8 @@ final class UnsafeHelperTwinTests: XCTestCase {
             case 1: break
             default: b = (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3) }
             }
-            let fast = a.withUnsafeBytes { ra in b.withUnsafeBytes { rb in memcmpEqual(ra, rb) } }
-            XCTAssertEqual(fast, memcmpEqualScalar(a, b), "\(a) \(b)")
+            let fast = a.withUnsafeBytes { ra in b.withUnsafeBytes { rb in ByteEquality.equal(ra, rb) } }
+            XCTAssertEqual(fast, ByteEquality.equalScalar(a, b), "\(a) \(b)")
         }
     }
 

@@ -76,7 +76,7 @@ struct StringInterner {
                         if slot & 0xFFFF_FFFF_0000_0000 == tag {
                             let code = Int(truncatingIfNeeded: slot & 0xFFFF_FFFF) &- 1
                             let lo = Int(off[code]), hi = Int(off[code &+ 1])
-                            if hi &- lo == b.count, memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) {
+                            if hi &- lo == b.count, ByteEquality.equal(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) {
                                 return (code, i)
                             }
                         }
@@ -92,7 +92,7 @@ struct StringInterner {
         values.offsets.withUnsafeBufferPointer { off in
             let lo = Int(off[code]), hi = Int(off[code &+ 1])
             guard hi &- lo == b.count else { return false }
-            return values.bytes.withUnsafeBytes { raw in memcmpEqual(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) }
+            return values.bytes.withUnsafeBytes { raw in ByteEquality.equal(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), b) }
         }
     }
 
@@ -113,36 +113,3 @@ struct StringInterner {
     }
 }
 
-/// Byte equality, 8 bytes at a time (the last word overlapping; 4-byte words, then bytes, for
-/// values under 8 bytes). Unaligned pointer loads within both buffers; `memcmpEqualScalar` is
-/// the safe twin (tests).
-@inline(__always)
-func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-    let n = a.count
-    guard n == b.count else { return false }
-    guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-    if n >= 8 {
-        var i = 0
-        while i &+ 8 <= n {
-            if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
-            i &+= 8
-        }
-        return i == n || pa.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-            == pb.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-    }
-    if n >= 4 {
-        return pa.loadUnaligned(as: UInt32.self) == pb.loadUnaligned(as: UInt32.self)
-            && pa.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self) == pb.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)
-    }
-    var i = 0
-    while i < n {
-        if pa.load(fromByteOffset: i, as: UInt8.self) != pb.load(fromByteOffset: i, as: UInt8.self) { return false }
-        i &+= 1
-    }
-    return true
-}
-
-/// Safe twin of `memcmpEqual` (tests).
-func memcmpEqualScalar(_ a: [UInt8], _ b: [UInt8]) -> Bool { a == b }

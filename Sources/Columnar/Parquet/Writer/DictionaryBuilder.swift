@@ -8,8 +8,8 @@
 /// PLAIN pages.
 /// Memory: the distinct bytes + 4 bytes per entry for offsets + 8 bytes per slot.
 /// `reset()` keeps the capacity for the next chunk.
-/// Unsafe code: `probe` (pointer reads of the table and the entry bytes), `hash` and `equal`
-/// (unaligned word loads); `hashScalar` and `equalScalar` are their tested twins.
+/// Unsafe code: `probe` (pointer reads of the table and the entry bytes) and `hash`
+/// (unaligned word loads); `hashScalar` is its tested twin. Equality: `ByteEquality.equal`.
 struct DictionaryBuilder {
     private(set) var bytes: [UInt8] = []
     private(set) var offsets: [Int32] = [0]
@@ -54,7 +54,7 @@ struct DictionaryBuilder {
                             let e = Int(truncatingIfNeeded: slot & 0xffff_ffff) &- 1
                             let lo = Int(off[e]), hi = Int(off[e &+ 1])
                             if hi &- lo == value.count,
-                               Self.equal(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), value) {
+                               ByteEquality.equal(UnsafeRawBufferPointer(rebasing: raw[lo..<hi]), value) {
                                 return (e, s)
                             }
                         }
@@ -177,30 +177,4 @@ struct DictionaryBuilder {
         return UInt32(truncatingIfNeeded: x)
     }
 
-    /// Byte equality of two values of the same length, 8 bytes at a time (the last word
-    /// overlapping). `equalScalar` is the twin.
-    @inline(__always)
-    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        let n = a.count
-        guard n == b.count else { return false }
-        guard n > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-        if n >= 8 {
-            var i = 0
-            while i &+ 8 <= n {
-                if pa.loadUnaligned(fromByteOffset: i, as: UInt64.self) != pb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                    return false
-                }
-                i &+= 8
-            }
-            return i == n || pa.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-                == pb.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
-        }
-        for i in 0..<n where pa.load(fromByteOffset: i, as: UInt8.self) != pb.load(fromByteOffset: i, as: UInt8.self) {
-            return false
-        }
-        return true
-    }
-
-    /// Twin of `equal` (tests).
-    static func equalScalar(_ a: [UInt8], _ b: [UInt8]) -> Bool { a == b }
 }
