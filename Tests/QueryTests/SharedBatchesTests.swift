@@ -27,18 +27,24 @@ private final class CountingRun: EventRun, @unchecked Sendable {
 
 /// Workers whose user ranges split a batch decode it once and still produce the same output.
 final class SharedBatchesTests: XCTestCase {
-    func testStraddlingBatchesAreLoadedOnceWithIdenticalOutput() throws {
-        var rng = SeededRandom(seed: 5)
-        var events: [Ev] = []
+    /// Events from 2019-10-01 over `days` days: views and purchases of `products` products by
+    /// `users` users, each in up to `sessionsPerUser` sessions, with category, brand and price.
+    static func randomEvents(seed: UInt64, count: Int, users: UInt64, products: UInt64, days: UInt64,
+                             sessionsPerUser: UInt64) -> [Ev] {
+        var rng = SeededRandom(seed: seed)
         let base = CivilTime.parseStrict("2019-10-01 00:00:00")!
-        for _ in 0..<3000 {
-            let user = Int64(rng.next() % 400) + 1
-            let product = Int64(rng.next() % 30)
-            let t = base + Int64(rng.next() % (3 * 86_400)) * 1_000_000
-            events.append(Ev(time: t, type: rng.next() % 4 == 0 ? "purchase" : "view", product: product,
-                             category: "c\(product % 7)", brand: "b\(product % 5)", price: Double(product) + 0.25,
-                             user: user, session: "s\(user)-\(rng.next() % 3)"))
+        return (0..<count).map { _ in
+            let user = Int64(rng.next() % users) + 1
+            let product = Int64(rng.next() % products)
+            let t = base + Int64(rng.next() % (days * 86_400)) * 1_000_000
+            return Ev(time: t, type: rng.next() % 4 == 0 ? "purchase" : "view", product: product,
+                      category: "c\(product % 7)", brand: "b\(product % 5)", price: Double(product) + 0.25,
+                      user: user, session: "s\(user)-\(rng.next() % sessionsPerUser)")
         }
+    }
+
+    func testStraddlingBatchesAreLoadedOnceWithIdenticalOutput() throws {
+        let events = Self.randomEvents(seed: 5, count: 3000, users: 400, products: 30, days: 3, sessionsPerUser: 3)
         let window = try TimeWindow(start: "2019-10-01 06:00:00", end: "2019-10-03 18:00:00")
         let reference = try LearningBase.csv(runs: EventFixture.runs(events), window: window, workers: 1)
         for (batchRows, workers) in [(1 << 20, 2), (1 << 20, 3), (97, 2)] {
@@ -61,16 +67,7 @@ final class SharedBatchesTests: XCTestCase {
     /// batches ahead (`warm`). Same bytes as one worker, every batch loaded at most once, and
     /// the read counters (cursors' plus warmed) equal to a single pass's.
     func testWarmingAheadInTheChunkWriterLoadsEachBatchOnceWithIdenticalOutput() throws {
-        var rng = SeededRandom(seed: 9)
-        var events: [Ev] = []
-        let base = CivilTime.parseStrict("2019-10-01 00:00:00")!
-        for _ in 0..<4000 {
-            let user = Int64(rng.next() % 900) + 1
-            let product = Int64(rng.next() % 40)
-            events.append(Ev(time: base + Int64(rng.next() % (4 * 86_400)) * 1_000_000, type: rng.next() % 3 == 0 ? "cart" : "view",
-                             product: product, category: "c\(product % 7)", brand: "b\(product % 5)", price: Double(product) + 0.5,
-                             user: user, session: "s\(user)-\(rng.next() % 4)"))
-        }
+        let events = Self.randomEvents(seed: 9, count: 4000, users: 900, products: 40, days: 4, sessionsPerUser: 4)
         let window = try TimeWindow(start: "2019-10-01 12:00:00", end: "2019-10-04 06:00:00")
         let reference = try LearningBase.csv(runs: EventFixture.runs(events), window: window, workers: 1)
         var single = SinkCounter()
