@@ -28,7 +28,7 @@ final class FileReplaceTests: XCTestCase {
         let dir = try TestPaths.temporaryDirectory(self).path
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(dir))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         try FileIO.writeAll("plain", Array("old".utf8))
         try FileIO.writeAll(".plain.tmp", Array("new".utf8))
         try FileIO.replaceFile(".plain.tmp", "plain")
