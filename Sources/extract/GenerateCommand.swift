@@ -42,7 +42,9 @@ struct GenerateCommand: ParsableCommand {
                 throw CLIError.usage("--month must be YYYY-MM and --scale positive (got '\(month)', \(scale))")
             }
             let toStdout = output == "-"
-            let tmp = toStdout ? "" : output + ".tmp"
+            // A device or FIFO (/dev/null, a named pipe) is written in place, never renamed over.
+            let inPlace = FileIO.fileType(output) == .other
+            let tmp = toStdout ? "" : inPlace ? output : output + ".tmp"
             let handle: WriteHandle? = toStdout ? nil : try WriteHandle(path: tmp)
             let target = generator.targetRows
             let progress = ProgressLine(quiet: quiet || toStdout)
@@ -55,7 +57,7 @@ struct GenerateCommand: ParsableCommand {
                 })
                 if let handle {
                     try handle.close()
-                    try FileIO.replaceFile(tmp, output)
+                    if !inPlace { try FileIO.replaceFile(tmp, output) }
                 }
                 let seconds = MonotonicClock.seconds(since: started)
                 progress.finish()

@@ -54,4 +54,17 @@ final class FileReplaceTests: XCTestCase {
         XCTAssertTrue(FileIO.isDirectory(dir + "/out.csv/inner"))
         XCTAssertEqual(try FileIO.readAll(dir + "/t"), Array("x".utf8))
     }
+
+    /// Abandoning a write handle on a device (an output written in place) never unlinks it.
+    func testAbandonRemovesRegularFilesButNeverADevice() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let file = try WriteHandle(path: dir + "/partial")
+        try file.write(Array("x".utf8))
+        file.abandon()
+        XCTAssertFalse(FileIO.exists(dir + "/partial"))
+        let device = try WriteHandle(path: "/dev/null")
+        try device.write(Array("x".utf8))
+        device.abandon()
+        XCTAssertEqual(FileIO.fileType("/dev/null"), .other)
+    }
 }

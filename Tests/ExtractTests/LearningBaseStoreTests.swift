@@ -141,6 +141,31 @@ final class LearningBaseStoreTests: XCTestCase {
         }
     }
 
+    /// A device is written in place, never renamed over; a symbolic link to a file is followed
+    /// (the link stays, its target is replaced); a directory is refused.
+    func testOutputToADeviceASymbolicLinkOrADirectory() throws {
+        let (store, _, dir) = try goldenStore()
+        let reference = dir.appendingPathComponent("ref.csv").path
+        _ = try LearningBase.run(store: store, window: Self.window, output: reference, format: .csv)
+        for format in [OutputFormat.csv, .parquet] {
+            let report = try LearningBase.run(store: store, window: Self.window, output: "/dev/null", format: format)
+            XCTAssertEqual(report.stats.outputRows, 350)
+            XCTAssertEqual(FileIO.fileType("/dev/null"), .other, "/dev/null is still a device")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "/dev").filter { $0.hasPrefix(".null") }, [])
+
+        let target = dir.appendingPathComponent("target.csv").path, link = dir.appendingPathComponent("link.csv").path
+        try FileIO.writeAll(target, Array("old".utf8))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        _ = try LearningBase.run(store: store, window: Self.window, output: link, format: .csv)
+        XCTAssertTrue(FileIO.isSymbolicLink(link))
+        XCTAssertEqual(try FileIO.readAll(target), try FileIO.readAll(reference))
+
+        XCTAssertThrowsError(try LearningBase.run(store: store, window: Self.window, output: dir.path, format: .csv)) { error in
+            XCTAssertTrue("\(error)".contains("is a directory"), "\(error)")
+        }
+    }
+
     func testErrorsHaveOneLineMessagesAndExitCodes() throws {
         let (store, _, dir) = try goldenStore()
         func run(_ args: [String], cwd: String? = nil) throws -> (Int32, String) {

@@ -92,7 +92,8 @@ final class OutputFastPathTests: XCTestCase {
         }
         let dictionary = StringColumn(entries)
         let codes = ContiguousArray((0..<2000).map { _ in UInt32(rng.next() % UInt64(entries.count)) })
-        let dictSource = StringSource(.dictionary(DictionaryColumn(codes: codes, dictionary: dictionary)), count: codes.count)
+        let dictSource = StringSource(.dictionary(DictionaryColumn(codes: codes, dictionary: dictionary)), count: codes.count,
+                                      viewable: true)
         let plainSource = StringSource(.string(StringColumn(codes.map { entries[Int($0)] })), count: codes.count)
         var verbatimSeen = 0
         for row in 0..<codes.count {

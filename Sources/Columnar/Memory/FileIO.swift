@@ -43,7 +43,7 @@ public enum FileIO {
     /// (microseconds) `to` does not exist, and a crash there leaves the previous file under the
     /// `.old-` name. Durability is the caller's choice (outputs here are reproducible and not
     /// fsynced). Errors: `.io` naming the path and the failed step; on a failed second rename
-    /// the old file is put back.
+    /// the old file is put back. The old file's deletion is best effort (the new one is in place).
     public static func replaceFile(_ from: String, _ to: String) throws(ColumnarError) {
         var st = stat()
         guard lstat(to, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return try rename(from, to) }
@@ -57,7 +57,34 @@ public enum FileIO {
             _ = Glibc.rename(aside, to)
             throw error
         }
-        try remove(aside)
+        // The new file is in place: failing to delete the old one must not fail the call.
+        try? remove(aside)
+    }
+
+    /// What a path names, following symbolic links (nil: nothing, or a dangling link).
+    public enum FileType: Sendable, Equatable { case regular, directory, other }
+
+    public static func fileType(_ path: String) -> FileType? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// True when `path` itself is a symbolic link.
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    /// The absolute path with every symbolic link resolved (nil when it does not exist).
+    public static func resolvedPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
     }
 
     /// Removes a file; a missing file is not an error.
@@ -166,10 +193,15 @@ public final class WriteHandle: @unchecked Sendable {
     /// Bytes written so far (the current offset).
     public private(set) var offset: Int = 0
 
+    /// False for a device, FIFO or socket (e.g. /dev/null): `abandon()` never unlinks those.
+    private let isRegularFile: Bool
+
     public init(path: String) throws(ColumnarError) {
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
         self.path = path
+        var st = stat()
+        isRegularFile = fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) == S_IFREG
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ColumnarError) {
@@ -201,10 +233,11 @@ public final class WriteHandle: @unchecked Sendable {
         guard rc == 0 else { throw .io(path: path, operation: "close", errno: errno) }
     }
 
-    /// Closes without reporting errors and removes the partial file.
+    /// Closes without reporting errors and removes the partial file (a regular file only: a
+    /// device or FIFO written in place stays).
     public func abandon() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }
-        unlink(path)
+        if isRegularFile { unlink(path) }
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }

@@ -58,8 +58,8 @@ final class EventBatch: Sendable {
         } else {
             throw missing(EventColumns.price)
         }
-        category = StringSource(batch.column(named: EventColumns.categoryCode), count: count)
-        brand = StringSource(batch.column(named: EventColumns.brand), count: count)
+        category = StringSource(batch.column(named: EventColumns.categoryCode), count: count, viewable: true)
+        brand = StringSource(batch.column(named: EventColumns.brand), count: count, viewable: true)
         sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
         switch batch.column(named: EventColumns.userSession) {
         case .fixedBytes(let c)? where c.width == 16:

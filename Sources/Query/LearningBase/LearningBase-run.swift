@@ -51,7 +51,8 @@ extension LearningBase {
     /// ~4 K input rows, or Parquet row groups of ~128 K input rows encoded by the workers. Either way
     /// the file is sorted by user_id, start_time, user_session, product_id and the same query
     /// gives the same bytes. Everything is written under a temporary name in the output's
-    /// folder and renamed at the end: a failed run never leaves a file under the final name.
+    /// folder and renamed at the end: a failed run never leaves a file under the final name
+    /// (a device or FIFO such as /dev/stdout is written directly: `OutputTarget`).
     ///
     /// Errors: `.missingStore` (no store / no events), `.columnar` (a corrupt store file, named),
     /// `.outputNotWritable` (cannot create or write the output), `.invalidWindow` (bad format).
@@ -66,9 +67,10 @@ extension LearningBase {
         if let chosen { format = chosen } else { format = try OutputFormat.resolve(nil, path: path) }
         let plan = try StoreScan.plan(store: store, window: window)
         let workers = max(1, workers)
-        let temp = temporaryName(for: path)
+        let target = try OutputTarget.resolve(path)
+        let temp = target.writePath
         var keepTemp = false
-        defer { if !keepTemp { try? FileIO.remove(temp) } }
+        defer { if !keepTemp, case .replace = target { try? FileIO.remove(temp) } }
 
         let chunking: OutputChunking = format == .csv ? .csv : .parquet
         let chunks = UserSplit.ranges(runs: plan.runs, window: window,
@@ -81,10 +83,12 @@ extension LearningBase {
         case .parquet:
             stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
         }
-        do {
-            try FileIO.replaceFile(temp, path)
-        } catch {
-            throw .outputNotWritable(path: path, reason: error.description)
+        if case .replace(let final, _) = target {
+            do {
+                try FileIO.replaceFile(temp, final)
+            } catch {
+                throw .outputNotWritable(path: path, reason: error.description)
+            }
         }
         keepTemp = true  // renamed: nothing left to clean up
         var total = ExecutionStats()
@@ -129,6 +133,9 @@ extension LearningBase {
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
                 } catch {
+                    // The sink may have grown (reallocated) the scratch texts: take them back
+                    // so that the worker frees the live buffers, not the old ones.
+                    (lead, middle) = (sink.lead, sink.middle)
                     sink.buffer.deallocate()
                     writer.fail(error)
                     throw error
@@ -189,14 +196,6 @@ extension LearningBase {
             throw error
         }
         return stats + [shared.warmedStats]
-    }
-
-    /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).
-    static func temporaryName(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return dir + "." + base + ".tmp-\(getpid())"
     }
 }
 

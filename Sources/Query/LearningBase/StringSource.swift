@@ -22,7 +22,9 @@ struct StringSource: Sendable {
     /// The dictionary's own copy for reads without reference counting (nil: plain column).
     private let text: DictionaryText?
 
-    init(_ column: AnyColumn?, count: Int) {
+    /// `viewable`: keep a `DictionaryText` copy of a dictionary for `dictionaryView` (only the
+    /// columns the output reads through views: category and brand).
+    init(_ column: AnyColumn?, count: Int, viewable: Bool = false) {
         switch column {
         case .string(let c)?:
             offsets = c.offsets; bytes = c.bytes; codes = nil; validity = c.validity; present = true
@@ -31,7 +33,7 @@ struct StringSource: Sendable {
             offsets = c.dictionary.offsets; bytes = c.dictionary.bytes; codes = c.codes
             validity = c.validity; present = true
             entryVerbatim = StringSource.verbatimFlags(c.dictionary)
-            text = DictionaryText(c.dictionary)
+            text = viewable ? DictionaryText(c.dictionary) : nil
         default:
             offsets = [0]; bytes = []; codes = nil; validity = nil; present = false
             entryVerbatim = []; text = nil

@@ -80,8 +80,9 @@ struct UserAccumulator {
     enum TextColumn { case category, brand }
 
     /// The batches this user's dictionary `TextRef`s point into, kept alive until `reset`
-    /// (about one per run the user has rows in).
+    /// (about one per run the user has rows in; at most `maxPinned`, then texts are copied).
     private(set) var pinned = ContiguousArray<EventBatch>()
+    static let maxPinned = 32
     /// The category/brand dictionaries of `pinned` (same index), read without reference counting.
     private var pinnedText = ContiguousArray<(category: DictionaryView, brand: DictionaryView)>()
     private var lastPinned: ObjectIdentifier?
@@ -155,7 +156,9 @@ struct UserAccumulator {
             } else {
                 group = groups.count
                 groupTable.insert(0, key, Int32(group))
-                let slot = pin(batch)
+                // A user spread over many row groups (a bot) copies its texts instead of keeping
+                // every one of those decoded batches alive until its output is written.
+                let slot = pinned.count < Self.maxPinned || ObjectIdentifier(batch) == lastPinned ? pin(batch) : -1
                 groups.append(Group(session: session, product: product,
                                     category: textRef(batch.category, row, slot), brand: textRef(batch.brand, row, slot)))
                 if product != Self.nullProduct { sessions[s].products &+= 1 }
@@ -188,11 +191,12 @@ struct UserAccumulator {
     }
 
     /// A reference to the value of `row` in `source` of the batch pinned at `slot`: the
-    /// dictionary entry when the column is dictionary encoded, else a copy in `pool`.
+    /// dictionary entry when the column is dictionary encoded, else (or with `slot < 0`, not
+    /// pinned) a copy in `pool`.
     @inline(__always)
     private mutating func textRef(_ source: StringSource, _ row: Int, _ slot: Int32) -> TextRef {
         guard source.isValid(row) else { return TextRef(offset: 0, length: -1) }
-        if let entry = source.dictionaryEntry(row) {
+        if slot >= 0, let entry = source.dictionaryEntry(row) {
             return TextRef(offset: Int32(truncatingIfNeeded: entry), length: 0, verbatim: source.entryIsVerbatim(entry), batch: slot)
         }
         return copyText(source, row)

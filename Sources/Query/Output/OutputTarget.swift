@@ -1,0 +1,49 @@
+import Columnar
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a learning base is written, decided from what the output path names now.
+///
+/// * Nothing, or a regular file: `replace`: written to `temporary` beside it and renamed over
+///   it at the end (`FileIO.replaceFile`), so a failed run never leaves a half file under the
+///   final name. A symbolic link to a regular file is followed: the file it points to is
+///   replaced and the link kept.
+/// * A device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): `direct`: streamed
+///   into the path itself; it must never be renamed over (that would replace `/dev/null` by a
+///   regular file).
+/// * A directory: `.outputNotWritable`.
+enum OutputTarget: Equatable {
+    case replace(final: String, temporary: String)
+    case direct(String)
+
+    static func resolve(_ path: String) throws(QueryError) -> OutputTarget {
+        switch FileIO.fileType(path) {
+        case .directory?:
+            throw .outputNotWritable(path: path, reason: "is a directory")
+        case .other?:
+            return .direct(path)
+        case .regular?:
+            let final = FileIO.isSymbolicLink(path) ? FileIO.resolvedPath(path) ?? path : path
+            return .replace(final: final, temporary: temporaryName(for: final))
+        case nil:
+            return .replace(final: path, temporary: temporaryName(for: path))
+        }
+    }
+
+    /// The path the run opens and writes.
+    var writePath: String {
+        switch self {
+        case .replace(_, let temporary): temporary
+        case .direct(let path): path
+        }
+    }
+
+    /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).
+    static func temporaryName(for path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return dir + "." + base + ".tmp-\(getpid())"
+    }
+}
