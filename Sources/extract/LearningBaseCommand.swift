@@ -19,7 +19,8 @@ struct LearningBaseCommand: ParsableCommand {
         quoted as the reference's CSV writer does; that is a rule of the CSV text format only:
         Parquet strings are written as they are. ids outside 32 bits are NULL (reference cast).
         The output is written under a temporary name and renamed, so a failed run never leaves
-        a partial file. A window without data writes a header-only file and a warning.
+        a partial file; a device or FIFO (e.g. --output /dev/stdout) is written directly.
+        A window without data writes a header-only file and a warning.
         """
     )
 
