@@ -47,9 +47,7 @@ public enum FileIO {
     public static func replaceFile(_ from: String, _ to: String) throws(ColumnarError) {
         var st = stat()
         guard lstat(to, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return try rename(from, to) }
-        let slash = to.lastIndex(of: "/")
-        let aside = (slash.map { String(to[...$0]) } ?? "") + "." + (slash.map { String(to[to.index(after: $0)...]) } ?? to)
-            + ".old-\(getpid())"
+        let aside = hiddenSibling(of: to, suffix: ".old-\(getpid())")
         try rename(to, aside)
         do {
             try rename(from, to)
@@ -85,6 +83,14 @@ public enum FileIO {
         guard let p = realpath(path, nil) else { return nil }
         defer { free(p) }
         return String(cString: p)
+    }
+
+    /// `<dir>/.<name><suffix>` beside `path` (same folder, so a rename between them is atomic).
+    public static func hiddenSibling(of path: String, suffix: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return dir + "." + base + suffix
     }
 
     /// Removes a file; a missing file is not an error.

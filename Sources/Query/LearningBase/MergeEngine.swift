@@ -3,6 +3,7 @@ import Columnar
 /// Counters of one execution (summed over workers).
 public struct ExecutionStats: Sendable, Equatable {
     public var batchesRead = 0
+    /// Row groups of the window's files never decoded (set by `LearningBase.run` from the plan).
     public var batchesPruned = 0
     public var batchesFiltered = 0
     public var rowsScanned = 0
@@ -53,7 +54,7 @@ final class RunCursor {
             let index = nextBatch
             nextBatch += 1
             let bounds = run.bounds(batch: index)
-            guard bounds.mayMatch(window, users: users) else { stats.batchesPruned += 1; continue }
+            guard bounds.mayMatch(window, users: users) else { continue }
             let filter = bounds.needsTimeFilter(window)
             let (run, window) = (run, window)
             var decoded = false

@@ -52,9 +52,8 @@ struct StringSource: Sendable {
     /// True when the row's value is known to be written verbatim in CSV (a dictionary entry
     /// that passed `CSVText.isVerbatim`); false means unknown (plain column, or not verbatim).
     @inline(__always) func knownVerbatim(_ row: Int) -> Bool {
-        guard let codes else { return false }
-        let entry = Int(codes[row])
-        return entry < entryVerbatim.count && entryVerbatim[entry]
+        guard let entry = dictionaryEntry(row) else { return false }
+        return entryIsVerbatim(entry)
     }
 
     @inline(__always) func isValid(_ row: Int) -> Bool { present && validity.isSet(row) }

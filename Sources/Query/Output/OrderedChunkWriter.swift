@@ -24,8 +24,6 @@ final class OrderedChunkWriter: @unchecked Sendable {
     private var free: [RawBytes] = []
     private let initialCapacity: Int
 
-    var count: Int { sequencer.count }
-    var window: Int { sequencer.window }
     /// The most chunks ever handed out and not yet written (≤ `window`; for tests).
     var maxOutstanding: Int { sequencer.maxOutstanding }
 

@@ -41,9 +41,6 @@ enum OutputTarget: Equatable {
 
     /// `<dir>/.<name>.tmp-<pid>` beside the final output (same file system, so rename is atomic).
     static func temporaryName(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return dir + "." + base + ".tmp-\(getpid())"
+        FileIO.hiddenSibling(of: path, suffix: ".tmp-\(getpid())")
     }
 }
