@@ -177,4 +177,21 @@ final class LearningBaseRuleTests: XCTestCase {
             XCTAssertEqual(rows, reference, "batchRows \(batchRows) dictionary \(dictionary) files \(files) workers \(workers)")
         }
     }
+
+    /// A user whose groups start in more row groups than the accumulator pins
+    /// (`UserAccumulator.maxPinned`): the texts of the groups beyond the cap are copied, and
+    /// the rows equal those computed from one big batch.
+    func testAUserSpreadOverManyRowGroupsKeepsItsTexts() throws {
+        let count = 100  // > 3 × UserAccumulator.maxPinned (32)
+        let events = (0..<count).map { i in
+            Ev("2019-10-01 10:\(String(format: "%02d", i % 60)):00", product: Int64(i + 1), user: 7, session: "s\(i / 50)",
+               price: Double(i), category: "cat.\(i % 5)", brand: "brand-\(i % 11)")
+        }
+        let w = try TimeWindow(start: "2019-10-01 00:00:00", end: "2019-10-01 23:59:59")
+        let reference = try LearningBase.rows(runs: EventFixture.runs(events), window: w)
+        XCTAssertEqual(reference.count, count)
+        let spread = try LearningBase.rows(runs: EventFixture.runs(events, batchRows: 1, dictionary: true), window: w)
+        XCTAssertEqual(spread, reference)
+        XCTAssertEqual(Set(spread.compactMap { $0.brand }).count, 11)
+    }
 }
