@@ -62,9 +62,7 @@ extension LearningBase {
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
                            workers: Int = 2) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
-        let chosen = format
-        let format: OutputFormat
-        if let chosen { format = chosen } else { format = try OutputFormat.resolve(nil, path: path) }
+        let format = try OutputFormat.resolve(format?.rawValue, path: path)
         let plan = try StoreScan.plan(store: store, window: window)
         let workers = max(1, workers)
         let target = try OutputTarget.resolve(path)
@@ -93,8 +91,7 @@ extension LearningBase {
         keepTemp = true  // renamed: nothing left to clean up
         var total = ExecutionStats()
         for s in stats { total.add(s) }
-        // Pruned: row groups of the window's files never decoded (the cursors' per-chunk skip
-        // counts would count one row group once per chunk).
+        // Pruned: row groups of the window's files never decoded (by any chunk).
         total.batchesPruned = max(0, plan.runs.reduce(0) { $0 + $1.batchCount } - total.batchesRead)
         var warnings: [String] = []
         if total.outputRows == 0 {
