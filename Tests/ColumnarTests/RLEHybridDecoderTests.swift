@@ -63,6 +63,27 @@ final class RLEHybridDecoderTests: XCTestCase {
         }
     }
 
+    /// The word-load unpacking against its byte-at-a-time twin: every width, start offsets,
+    /// counts across the 256-value block, and buffers that end exactly at the last needed byte
+    /// (the tail loads) or with bytes to spare.
+    func testUnpackMatchesGeneralTwin() {
+        var rng = SeededRandom(seed: 7)
+        for width in 0...32 {
+            for count in [0, 1, 7, 8, 9, 255, 256, 257, 600] {
+                for from in [0, 1, 5] {
+                    let needed = (count * width + 7) / 8
+                    for spare in [0, 3, 9] {
+                        let bytes = (0 ..< from + needed + spare).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+                        var fast = ContiguousArray<UInt32>([42]), general = ContiguousArray<UInt32>([42])
+                        RLEHybridDecoder.unpack(bytes, from: from, bitWidth: width, count: count, into: &fast)
+                        RLEHybridDecoder.unpackGeneral(bytes, from: from, bitWidth: width, count: count, into: &general)
+                        XCTAssertEqual(fast, general, "width \(width) count \(count) from \(from) spare \(spare)")
+                    }
+                }
+            }
+        }
+    }
+
     func packLSB(_ values: [UInt32], width: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: (values.count * width + 7) / 8)
         for (i, v) in values.enumerated() {

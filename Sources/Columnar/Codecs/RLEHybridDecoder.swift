@@ -54,7 +54,52 @@ public enum RLEHybridDecoder {
 
     /// Unpacks `count` LSB-first values of `bitWidth` bits starting at byte `from`. The caller
     /// guarantees `ceil(count*bitWidth/8)` bytes are available.
+    ///
+    /// Each value is one unaligned 64-bit load at its first byte, shifted and masked (a value
+    /// spans at most 5 bytes), written to a stack block appended 256 values at a time. Loads
+    /// that would pass the end of `bytes` take the bytes that exist (`loadTail`); bits past
+    /// the needed ones are masked off. `unpackGeneral` is the byte-at-a-time safe twin.
     static func unpack(_ bytes: [UInt8], from: Int, bitWidth: Int, count: Int, into out: inout ContiguousArray<UInt32>) {
+        if bitWidth == 0 {
+            out.append(contentsOf: repeatElement(0, count: count))
+            return
+        }
+        let mask: UInt64 = (UInt64(1) << UInt64(bitWidth)) - 1
+        bytes.withUnsafeBytes { raw in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 256) { block in
+                let lastFullLoad = raw.count &- 8
+                var bit = from &* 8
+                var done = 0
+                while done < count {
+                    let n = min(256, count &- done)
+                    for k in 0..<n {
+                        let byte = bit &>> 3
+                        let word = byte <= lastFullLoad
+                            ? UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
+                            : loadTail(raw, byte)
+                        block[k] = UInt32(truncatingIfNeeded: (word &>> UInt64(bit & 7)) & mask)
+                        bit &+= bitWidth
+                    }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: block[0 ..< n]))
+                    done &+= n
+                }
+            }
+        }
+    }
+
+    /// The little-endian word of the bytes from `byte` to the end of `raw` (fewer than 8).
+    private static func loadTail(_ raw: UnsafeRawBufferPointer, _ byte: Int) -> UInt64 {
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        for i in byte ..< raw.count {
+            word |= UInt64(raw[i]) << shift
+            shift += 8
+        }
+        return word
+    }
+
+    /// Byte-at-a-time unpacking (same contract as `unpack`; its safe twin in tests).
+    static func unpackGeneral(_ bytes: [UInt8], from: Int, bitWidth: Int, count: Int, into out: inout ContiguousArray<UInt32>) {
         if bitWidth == 0 {
             out.append(contentsOf: repeatElement(0, count: count))
             return
