@@ -79,9 +79,51 @@ struct RawBytes: ByteOutput {
         count &+= n
     }
 
+    /// Lets `body` append at most `bound` bytes through an unchecked cursor, with room for
+    /// `bound` reserved first: one capacity check for a whole CSV row instead of one per
+    /// field. `body` writing more than `bound` is a programming error (trapped after the fact).
+    @inline(__always)
+    mutating func appendBounded(_ bound: Int, _ body: (inout UncheckedBytes) -> Void) {
+        if count &+ bound > capacity { grow(bound) }
+        var cursor = UncheckedBytes(base + count)
+        body(&cursor)
+        let written = cursor.position - (base + count)
+        precondition(written <= bound, "appendBounded: wrote \(written) bytes, reserved \(bound)")
+        count &+= written
+    }
+
     mutating func removeAll() { count = 0 }
 
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 
     func deallocate() { base.deallocate() }
+}
+
+/// Appends without capacity checks at a moving position in memory someone else reserved
+/// (`RawBytes.appendBounded`, which bounds what may be written). The unsafe twin of checked
+/// appends to `RawBytes`/`ContiguousArray`, which tests compare it with through `CSVSink`.
+struct UncheckedBytes: ByteOutput {
+    private(set) var position: UnsafeMutablePointer<UInt8>
+
+    init(_ position: UnsafeMutablePointer<UInt8>) { self.position = position }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        position.pointee = byte
+        position += 1
+    }
+
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        let n = bytes.count
+        if n == 0 { return }
+        position.update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
+        position += n
+    }
+
+    @inline(__always)
+    mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        body(position)
+        position += n
+    }
 }

@@ -32,49 +32,89 @@ enum CSVSink {
     }
 
     /// `appendRows` with caller-owned scratch buffers for the per-session texts (reused).
+    /// Every append is capacity-checked: the safe twin of the `RawBytes` overload, which
+    /// tests compare it with.
     static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O, lead: inout RawBytes, middle: inout RawBytes) {
-        let comma: UInt8 = 0x2C
         var current = -1
-        u.pool.withUnsafeBytes { pool in
-            for i in 0..<u.outGroups.count {
-                let group = u.groups[Int(u.outGroups[i])]
-                let s = Int(group.session)
-                if s != current {
-                    current = s
-                    let session = u.sessions[s]
-                    lead.removeAll()
-                    CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
-                    let so = Int(session.textOffset), sl = Int(session.textLength)
-                    CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead); lead.append(comma)
-                    middle.removeAll()
-                    let start = session.start, end = session.end
-                    CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
-                    CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
-                    CSVText.appendInt(session.products, to: &middle); middle.append(comma)
-                    CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &middle); middle.append(comma)
-                    let clock = SessionClock.fields(start)
-                    CSVText.appendInt(Int64(clock.hour), to: &middle); middle.append(comma)
-                    CSVText.appendInt(Int64(clock.minute), to: &middle); middle.append(comma)
-                    CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
-                    CSVText.appendInt(Int64(session.rank), to: &middle); middle.append(comma)
-                }
-                out.append(contentsOf: lead.bytes)
-                if let p = UserAccumulator.productId(group.product) { CSVText.appendInt(Int64(p), to: &out) }
-                out.append(comma)
-                if let price = group.price { JavaDouble.append(price, to: &out) }
-                out.append(comma)
-                appendText(group.category, .category, of: u, to: &out); out.append(comma)
-                appendText(group.brand, .brand, of: u, to: &out); out.append(comma)
-                let views = group.views
-                CSVText.appendInt(views, to: &out); out.append(comma)
-                out.append(group.purchased ? "true," : "false,")
-                out.append(contentsOf: middle.bytes)
-                let cumulative = u.outCumulative[i]
-                CSVText.appendInt(cumulative, to: &out); out.append(comma)
-                CSVText.appendInt(cumulative &- views, to: &out)
-                out.append(0x0A)
+        for i in 0..<u.outGroups.count {
+            let group = u.groups[Int(u.outGroups[i])]
+            if Int(group.session) != current {
+                current = Int(group.session)
+                formatSession(u, current, lead: &lead, middle: &middle)
             }
+            appendRow(u, i, group, lead: lead, middle: middle, to: &out)
         }
+    }
+
+    /// `appendRows` into a `RawBytes` (the CSV writer's buffers): room for a whole row is
+    /// reserved once (`rowBound`) and the row is written through an unchecked cursor
+    /// (`RawBytes.appendBounded`), instead of a capacity check per field and byte.
+    static func appendRows(_ u: UserAccumulator, to out: inout RawBytes, lead: inout RawBytes, middle: inout RawBytes) {
+        var current = -1
+        for i in 0..<u.outGroups.count {
+            let group = u.groups[Int(u.outGroups[i])]
+            if Int(group.session) != current {
+                current = Int(group.session)
+                formatSession(u, current, lead: &lead, middle: &middle)
+            }
+            let bound = rowBound(group, lead: lead, middle: middle)
+            out.appendBounded(bound) { w in appendRow(u, i, group, lead: lead, middle: middle, to: &w) }
+        }
+    }
+
+    /// The most bytes `appendRow` writes for `group`: the session texts, each string field
+    /// at worst fully escaped and quoted (2 × length + 2), and 160 for the numbers, booleans
+    /// and separators (at most 11 + 32 + 3 × 20 + 6 + 9 bytes).
+    @inline(__always)
+    static func rowBound(_ group: UserAccumulator.Group, lead: RawBytes, middle: RawBytes) -> Int {
+        let texts = max(Int(group.category.length), 0) &+ max(Int(group.brand.length), 0)
+        return lead.count &+ middle.count &+ 2 &* texts &+ 4 &+ 160
+    }
+
+    /// Formats session `s`'s leading (`user_id,user_session,`) and middle (columns 9–16) texts.
+    static func formatSession(_ u: UserAccumulator, _ s: Int, lead: inout RawBytes, middle: inout RawBytes) {
+        let comma: UInt8 = 0x2C
+        let session = u.sessions[s]
+        lead.removeAll()
+        CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
+        let so = Int(session.textOffset), sl = Int(session.textLength)
+        u.pool.withUnsafeBytes { pool in
+            CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead)
+        }
+        lead.append(comma)
+        middle.removeAll()
+        let start = session.start, end = session.end
+        CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
+        CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
+        CSVText.appendInt(session.products, to: &middle); middle.append(comma)
+        CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &middle); middle.append(comma)
+        let clock = SessionClock.fields(start)
+        CSVText.appendInt(Int64(clock.hour), to: &middle); middle.append(comma)
+        CSVText.appendInt(Int64(clock.minute), to: &middle); middle.append(comma)
+        CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
+        CSVText.appendInt(Int64(session.rank), to: &middle); middle.append(comma)
+    }
+
+    /// Appends output row `i` (of `group`, in session order) after its session's texts.
+    @inline(__always)
+    static func appendRow<O: ByteOutput>(_ u: UserAccumulator, _ i: Int, _ group: UserAccumulator.Group,
+                                         lead: RawBytes, middle: RawBytes, to out: inout O) {
+        let comma: UInt8 = 0x2C
+        out.append(contentsOf: lead.bytes)
+        if let p = UserAccumulator.productId(group.product) { CSVText.appendInt(Int64(p), to: &out) }
+        out.append(comma)
+        if let price = group.price { JavaDouble.append(price, to: &out) }
+        out.append(comma)
+        appendText(group.category, .category, of: u, to: &out); out.append(comma)
+        appendText(group.brand, .brand, of: u, to: &out); out.append(comma)
+        let views = group.views
+        CSVText.appendInt(views, to: &out); out.append(comma)
+        out.append(group.purchased ? "true," : "false,")
+        out.append(contentsOf: middle.bytes)
+        let cumulative = u.outCumulative[i]
+        CSVText.appendInt(cumulative, to: &out); out.append(comma)
+        CSVText.appendInt(cumulative &- views, to: &out)
+        out.append(0x0A)
     }
 }
 

@@ -72,11 +72,21 @@ public enum CSVText {
         return text.utf8Start
     }
 
-    /// The number of decimal digits of `v` (1…20).
+    /// The number of decimal digits of `v` (1…20): a few comparisons below 10¹⁰ (every id
+    /// and count of the output), a loop above.
     @inline(__always)
     static func decimalDigitCount(_ v: UInt64) -> Int {
-        var n = 1
-        var bound: UInt64 = 10
+        if v < 10_000 {
+            if v < 100 { return v < 10 ? 1 : 2 }
+            return v < 1000 ? 3 : 4
+        }
+        if v < 100_000_000 {
+            if v < 1_000_000 { return v < 100_000 ? 5 : 6 }
+            return v < 10_000_000 ? 7 : 8
+        }
+        if v < 10_000_000_000 { return v < 1_000_000_000 ? 9 : 10 }
+        var n = 11
+        var bound: UInt64 = 100_000_000_000
         while n < 19 && v >= bound { n &+= 1; bound &*= 10 }
         return n == 19 && v >= bound ? 20 : n
     }
