@@ -32,8 +32,9 @@ struct StringSource: Sendable {
         case .dictionary(let c)?:
             offsets = c.dictionary.offsets; bytes = c.dictionary.bytes; codes = c.codes
             validity = c.validity; present = true
-            entryVerbatim = StringSource.verbatimFlags(c.dictionary)
-            text = viewable ? DictionaryText(c.dictionary) : nil
+            let flags = StringSource.verbatimFlags(c.dictionary)
+            entryVerbatim = flags
+            text = viewable ? DictionaryText(c.dictionary, verbatim: flags) : nil
         default:
             offsets = [0]; bytes = []; codes = nil; validity = nil; present = false
             entryVerbatim = []; text = nil

@@ -70,9 +70,8 @@ struct UserAccumulator {
     private var lastSession: Int32 = -1
     private var lastGroupSession: Int32 = -1, lastGroupProduct: UInt64 = 0, lastGroup: Int32 = -1
 
-    /// An optional text: `length < 0` means NULL. With `batch < 0` the text is `length` bytes
-    /// at `offset` in `pool`; otherwise it is dictionary entry `offset` of the column in
-    /// `pinned[batch]` (no copy). `verbatim`: the text is known to be its own CSV field
+    /// An optional text of `length` bytes (`length < 0` means NULL): at `offset` in `pool` with
+    /// `batch < 0`, else at `offset` in the column's dictionary in `pinned[batch]` (no copy). `verbatim`: the text is known to be its own CSV field
     /// (`CSVText.isVerbatim`); false = unknown, the writer checks. Read it with `withText`.
     struct TextRef { var offset: Int32; var length: Int32; var verbatim = false; var batch: Int32 = -1 }
 
@@ -159,8 +158,10 @@ struct UserAccumulator {
                 // A user spread over many row groups (a bot) copies its texts instead of keeping
                 // every one of those decoded batches alive until its output is written.
                 let slot = pinned.count < Self.maxPinned || ObjectIdentifier(batch) == lastPinned ? pin(batch) : -1
+                let views = slot >= 0 ? pinnedText[Int(slot)] : (DictionaryView.none, DictionaryView.none)
                 groups.append(Group(session: session, product: product,
-                                    category: textRef(batch.category, row, slot), brand: textRef(batch.brand, row, slot)))
+                                    category: textRef(batch.category, row, slot, views.0),
+                                    brand: textRef(batch.brand, row, slot, views.1)))
                 if product != Self.nullProduct { sessions[s].products &+= 1 }
             }
             lastGroup = Int32(group); lastGroupSession = session; lastGroupProduct = product
@@ -190,14 +191,15 @@ struct UserAccumulator {
         return Int32(truncatingIfNeeded: pinned.count &- 1)
     }
 
-    /// A reference to the value of `row` in `source` of the batch pinned at `slot`: the
-    /// dictionary entry when the column is dictionary encoded, else (or with `slot < 0`, not
-    /// pinned) a copy in `pool`.
+    /// A reference to the value of `row` in `source` of the batch pinned at `slot` (whose
+    /// dictionary view of this column is `view`): the dictionary entry's span when the column
+    /// is dictionary encoded, else (or with `slot < 0`, not pinned) a copy in `pool`.
     @inline(__always)
-    private mutating func textRef(_ source: StringSource, _ row: Int, _ slot: Int32) -> TextRef {
+    private mutating func textRef(_ source: StringSource, _ row: Int, _ slot: Int32, _ view: DictionaryView) -> TextRef {
         guard source.isValid(row) else { return TextRef(offset: 0, length: -1) }
         if slot >= 0, let entry = source.dictionaryEntry(row) {
-            return TextRef(offset: Int32(truncatingIfNeeded: entry), length: 0, verbatim: source.entryIsVerbatim(entry), batch: slot)
+            let span = view.span(entry)
+            return TextRef(offset: span.offset, length: span.length, verbatim: span.verbatim, batch: slot)
         }
         return copyText(source, row)
     }
@@ -207,7 +209,7 @@ struct UserAccumulator {
     func withText<R>(_ ref: TextRef, _ column: TextColumn, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         if ref.batch >= 0 {
             let text = pinnedText[Int(ref.batch)]
-            return body((column == .category ? text.category : text.brand).entry(Int(ref.offset)))
+            return body((column == .category ? text.category : text.brand).text(offset: ref.offset, length: ref.length))
         }
         let o = Int(ref.offset)
         return pool.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[o ..< o + Int(ref.length)])) }
