@@ -32,6 +32,8 @@ final class RunCursor {
     private var nextBatch = 0
     private(set) var batch: EventBatch?
     var row = 0
+    /// Rows of `batch` below this have had their dictionary spans hinted (`prefetchSpans`).
+    private var spansHinted = 0
     /// The current row's user, or `Int64.max` when the run is exhausted for this range.
     private(set) var user: Int64 = .max
     var stats = ExecutionStats()
@@ -74,6 +76,7 @@ final class RunCursor {
                 stats.rowsScanned += batch!.count
             }
             row = batch!.firstRow(userAtLeast: users.lowerBound)
+            spansHinted = row
             return
         }
     }
@@ -102,6 +105,11 @@ final class RunCursor {
             var r = row
             b.prefetch(row: r)
             let n = b.count
+            let hintEnd = min(r &+ EventBatch.spanPrefetchDistance, n)
+            if spansHinted < hintEnd {
+                b.prefetchSpans(max(spansHinted, r) ..< hintEnd)
+                spansHinted = hintEnd
+            }
             let ids = b.userIds
             while r < n && ids[r] == u && b.userValid.isSet(r) {
                 if b.selection.isSelected(r) { acc.add(b, r) }

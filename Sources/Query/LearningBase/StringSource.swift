@@ -21,6 +21,8 @@ struct StringSource: Sendable {
     private let entryVerbatim: ContiguousArray<Bool>
     /// The dictionary's own copy for reads without reference counting (nil: plain column).
     private let text: DictionaryText?
+    /// `text`'s view, kept here so the hot paths read it without touching the object.
+    let dictionaryView: DictionaryView
 
     /// `viewable`: keep a `DictionaryText` copy of a dictionary for `dictionaryView` (only the
     /// columns the output reads through views: category and brand).
@@ -28,16 +30,17 @@ struct StringSource: Sendable {
         switch column {
         case .string(let c)?:
             offsets = c.offsets; bytes = c.bytes; codes = nil; validity = c.validity; present = true
-            entryVerbatim = []; text = nil
+            entryVerbatim = []; text = nil; dictionaryView = .none
         case .dictionary(let c)?:
             offsets = c.dictionary.offsets; bytes = c.dictionary.bytes; codes = c.codes
             validity = c.validity; present = true
             let flags = StringSource.verbatimFlags(c.dictionary)
             entryVerbatim = flags
             text = viewable ? DictionaryText(c.dictionary, verbatim: flags) : nil
+            dictionaryView = text?.view ?? .none
         default:
             offsets = [0]; bytes = []; codes = nil; validity = nil; present = false
-            entryVerbatim = []; text = nil
+            entryVerbatim = []; text = nil; dictionaryView = .none
         }
     }
 
@@ -72,12 +75,19 @@ struct StringSource: Sendable {
         codes?.withUnsafeBufferPointer { csimd_prefetch($0.baseAddress! + row) }
     }
 
+    /// Prefetch hint for the `DictionarySpan` of `row`'s entry in a viewable dictionary, which a
+    /// new group reads: the tables of every run's batch together outgrow the cache, so without
+    /// it nearly every new group waits for memory. Reads the code (hinted earlier by
+    /// `prefetchCode`); no effect on results.
+    @inline(__always) func prefetchSpan(_ row: Int) {
+        guard let spans = dictionaryView.spans, let codes else { return }
+        let entry = Int(codes[row])
+        if entry &+ 1 < offsets.count { csimd_prefetch(spans + entry) }
+    }
+
     /// `CSVText.isVerbatim` of dictionary entry `entry` (from `dictionaryEntry`).
     @inline(__always) func entryIsVerbatim(_ entry: Int) -> Bool { entry < entryVerbatim.count && entryVerbatim[entry] }
 
-    /// A view of the dictionary for entry reads without reference counting, valid while this
-    /// source (its batch) is alive; `.none` for a plain column.
-    var dictionaryView: DictionaryView { text?.view ?? .none }
 
     /// Calls `body` with the bytes of dictionary entry `entry` (from `dictionaryEntry`).
     @inline(__always)
