@@ -27,6 +27,8 @@ struct UserAccumulator {
         var textOffset: Int32
         var textLength: Int32
         var rank: Int32 = 0
+        /// The text is known to be its own CSV field (a formatted uuid); false = unknown.
+        var verbatim = false
     }
 
     /// One (session, product) group: its key, counters and first category/brand texts.
@@ -225,15 +227,17 @@ struct UserAccumulator {
         return TextRef(offset: offset, length: length, verbatim: source.knownVerbatim(row))
     }
 
-    private mutating func newSession(textLength: Int) -> Int32 {
+    private mutating func newSession(textLength: Int, verbatim: Bool) -> Int32 {
         let index = Int32(sessions.count)
-        sessions.append(Session(textOffset: Int32(truncatingIfNeeded: pool.count), textLength: Int32(truncatingIfNeeded: textLength)))
+        sessions.append(Session(textOffset: Int32(truncatingIfNeeded: pool.count), textLength: Int32(truncatingIfNeeded: textLength),
+                                verbatim: verbatim))
         return index
     }
 
     private mutating func uuidSession(_ h: UInt64, _ l: UInt64) -> Int32 {
         if let s = uuidSessions.find(h, l) { return s }
-        let s = newSession(textLength: 36)
+        // Lowercase hex digits and dashes: never trimmed or quoted in CSV.
+        let s = newSession(textLength: 36, verbatim: true)
         uuidSessions.insert(h, l, s)
         pool.appendUninitialized(36) { out in UserAccumulator.formatUUID(h, l, into: out) }
         return s
@@ -278,7 +282,7 @@ struct UserAccumulator {
             // A (practically impossible) 128-bit collision: find the text by a linear scan.
             for t in 0..<Int32(sessions.count) where textEquals(t, bytes) { return t }
         }
-        let s = newSession(textLength: bytes.count)
+        let s = newSession(textLength: bytes.count, verbatim: false)
         if hit == nil { rawSessions.insert(h1, h2, s) }
         pool.append(contentsOf: bytes)
         return s
@@ -348,37 +352,65 @@ struct UserAccumulator {
         }
         // Output order: (session rank, product key NULL first).
         groupKeys.removeAll(keepingCapacity: true)
-        for g in 0..<groups.count {
-            groupKeys.append((UInt64(UInt32(bitPattern: sessions[Int(groups[g].session)].rank)) << 33 | groups[g].product, Int32(g)))
+        groups.withUnsafeBufferPointer { gp in
+            sessions.withUnsafeBufferPointer { sp in
+                for g in 0 ..< gp.count {
+                    let rank = UInt64(UInt32(bitPattern: sp[Int(gp[g].session)].rank))
+                    groupKeys.append((rank << 33 | gp[g].product, Int32(g)))
+                }
+            }
         }
         if groupKeys.count > 1 { groupKeys.sort { $0.0 < $1.0 } }
-        // RANGE frame: add a whole block of sessions sharing a start time, then read the sums.
-        productSums.clear()
-        productTotals.removeAll(keepingCapacity: true)
+        let n = groupKeys.count
         outGroups.removeAll(keepingCapacity: true)
-        outCumulative.removeAll(keepingCapacity: true)
-        outCumulative.append(contentsOf: repeatElement(0, count: groupKeys.count))
         for (_, g) in groupKeys { outGroups.append(g) }
-        var blockStart = 0
-        while blockStart < outGroups.count {
-            let start = sessions[Int(groups[Int(outGroups[blockStart])].session)].start
-            var blockEnd = blockStart
-            while blockEnd < outGroups.count && sessions[Int(groups[Int(outGroups[blockEnd])].session)].start == start {
-                let g = Int(outGroups[blockEnd])
-                let slot: Int
-                if let found = productSums.find(0, groups[g].product) {
-                    slot = Int(found)
-                } else {
-                    slot = productTotals.count
-                    productSums.insert(0, groups[g].product, Int32(slot))
-                    productTotals.append(0)
+        outCumulative.removeAll(keepingCapacity: true)
+        outCumulative.append(contentsOf: repeatElement(0, count: n))
+        productTotals.removeAll(keepingCapacity: true)
+        productTotals.append(contentsOf: repeatElement(0, count: n))
+        productSums.clear()
+        outGroups.withUnsafeBufferPointer { order in
+            groups.withUnsafeBufferPointer { gp in
+                sessions.withUnsafeBufferPointer { sp in
+                    outCumulative.withUnsafeMutableBufferPointer { out in
+                        productTotals.withUnsafeMutableBufferPointer { totals in
+                            Self.rangeSums(order: order, groups: gp, sessions: sp, products: &productSums, totals: totals, into: out)
+                        }
+                    }
                 }
-                productTotals[slot] &+= groups[g].views
-                // The slot waits in the output array until the block's sums are complete.
-                outCumulative[blockEnd] = Int64(slot)
-                blockEnd += 1
             }
-            for i in blockStart..<blockEnd { outCumulative[i] = productTotals[Int(outCumulative[i])] }
+        }
+    }
+
+    /// The RANGE-frame sums of the rows in `order` (sorted by session rank): for each block of
+    /// rows whose sessions share a start time, adds the block's views to its products' running
+    /// totals (slots in `totals`, found through `products`), then gives every row of the block
+    /// its product's total. `totals` and `out` have one element per row.
+    private static func rangeSums(order: UnsafeBufferPointer<Int32>, groups: UnsafeBufferPointer<Group>,
+                                  sessions: UnsafeBufferPointer<Session>, products: inout KeyTable,
+                                  totals: UnsafeMutableBufferPointer<Int64>, into out: UnsafeMutableBufferPointer<Int64>) {
+        var slots: Int32 = 0
+        var blockStart = 0
+        while blockStart < order.count {
+            let start = sessions[Int(groups[Int(order[blockStart])].session)].start
+            var blockEnd = blockStart
+            while blockEnd < order.count {
+                let group = groups[Int(order[blockEnd])]
+                if sessions[Int(group.session)].start != start { break }
+                let slot: Int32
+                if let found = products.find(0, group.product) {
+                    slot = found
+                } else {
+                    slot = slots
+                    products.insert(0, group.product, slot)
+                    slots &+= 1
+                }
+                totals[Int(slot)] &+= group.views
+                // The slot waits in the output until the block's sums are complete.
+                out[blockEnd] = Int64(slot)
+                blockEnd &+= 1
+            }
+            for i in blockStart ..< blockEnd { out[i] = totals[Int(out[i])] }
             blockStart = blockEnd
         }
     }

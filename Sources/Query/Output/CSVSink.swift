@@ -71,28 +71,34 @@ enum CSVSink {
         return lead.count &+ middle.count &+ 2 &* texts &+ 4 &+ 160
     }
 
-    /// Formats session `s`'s leading (`user_id,user_session,`) and middle (columns 9–16) texts.
+    /// Formats session `s`'s leading (`user_id,user_session,`) and middle (columns 9–16) texts,
+    /// each through one bounded unchecked append: the lead is at most 11 + 2 × text + 4 bytes,
+    /// the middle at most 2 × 28 (timestamps of any year) + 20 + 4 × 11 + 8 < 160.
     static func formatSession(_ u: UserAccumulator, _ s: Int, lead: inout RawBytes, middle: inout RawBytes) {
         let comma: UInt8 = 0x2C
         let session = u.sessions[s]
         lead.removeAll()
-        CSVText.appendInt(Int64(u.userId), to: &lead); lead.append(comma)
         let so = Int(session.textOffset), sl = Int(session.textLength)
         u.pool.withUnsafeBytes { pool in
-            CSVText.appendString(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), to: &lead)
+            lead.appendBounded(2 &* sl &+ 16) { w in
+                CSVText.appendInt(Int64(u.userId), to: &w); w.append(comma)
+                appendField(UnsafeRawBufferPointer(rebasing: pool[so ..< so + sl]), verbatim: session.verbatim, to: &w)
+                w.append(comma)
+            }
         }
-        lead.append(comma)
         middle.removeAll()
-        let start = session.start, end = session.end
-        CSVText.appendTimestamp(start, to: &middle); middle.append(comma)
-        CSVText.appendTimestamp(end, to: &middle); middle.append(comma)
-        CSVText.appendInt(session.products, to: &middle); middle.append(comma)
-        CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &middle); middle.append(comma)
-        let clock = SessionClock.fields(start)
-        CSVText.appendInt(Int64(clock.hour), to: &middle); middle.append(comma)
-        CSVText.appendInt(Int64(clock.minute), to: &middle); middle.append(comma)
-        CSVText.appendInt(Int64(clock.dayOfWeek), to: &middle); middle.append(comma)
-        CSVText.appendInt(Int64(session.rank), to: &middle); middle.append(comma)
+        middle.appendBounded(160) { w in
+            let start = session.start, end = session.end
+            CSVText.appendTimestamp(start, to: &w); w.append(comma)
+            CSVText.appendTimestamp(end, to: &w); w.append(comma)
+            CSVText.appendInt(session.products, to: &w); w.append(comma)
+            CSVText.appendInt(Int64(SessionClock.seconds(from: start, to: end)), to: &w); w.append(comma)
+            let clock = SessionClock.fields(start)
+            CSVText.appendInt(Int64(clock.hour), to: &w); w.append(comma)
+            CSVText.appendInt(Int64(clock.minute), to: &w); w.append(comma)
+            CSVText.appendInt(Int64(clock.dayOfWeek), to: &w); w.append(comma)
+            CSVText.appendInt(Int64(session.rank), to: &w); w.append(comma)
+        }
     }
 
     /// Appends output row `i` (of `group`, in session order) after its session's texts.
