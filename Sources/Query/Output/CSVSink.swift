@@ -51,7 +51,10 @@ enum CSVSink {
     /// (`RawBytes.appendBounded`), instead of a capacity check per field and byte.
     static func appendRows(_ u: UserAccumulator, to out: inout RawBytes, lead: inout RawBytes, middle: inout RawBytes) {
         var current = -1
-        for i in 0..<u.outGroups.count {
+        let count = u.outGroups.count
+        for i in 0 ..< min(count, textPrefetchDistance) { u.prefetchTexts(ofGroup: Int(u.outGroups[i])) }
+        for i in 0..<count {
+            if i &+ textPrefetchDistance < count { u.prefetchTexts(ofGroup: Int(u.outGroups[i &+ textPrefetchDistance])) }
             let group = u.groups[Int(u.outGroups[i])]
             if Int(group.session) != current {
                 current = Int(group.session)
@@ -61,6 +64,9 @@ enum CSVSink {
             out.appendBounded(bound) { w in appendRow(u, i, group, lead: lead, middle: middle, to: &w) }
         }
     }
+
+    /// Rows ahead whose category/brand bytes `appendRows` asks the CPU to load.
+    static let textPrefetchDistance = 4
 
     /// The most bytes `appendRow` writes for `group`: the session texts, each string field
     /// at worst fully escaped and quoted (2 × length + 2), and 160 for the numbers, booleans
