@@ -2,12 +2,18 @@
 /// `clear()` is O(1) (generation stamps), so a user with 3 events costs no allocation.
 ///
 /// Used for session lookup (uuid bytes, or a 128-bit hash of a raw session text) and, with
-/// `hi = 0`, for (session, product) group lookup. Memory: 24 bytes per slot, grown ×2 at half load.
+/// `hi = 0`, for (session, product) group lookup. A slot keeps its key, value and stamp
+/// together, so a probe reads one cache line and an insert writes one array.
+/// Memory: 24 bytes per slot, grown ×2 at half load.
 struct KeyTable {
-    private var hi: ContiguousArray<UInt64>
-    private var lo: ContiguousArray<UInt64>
-    private var values: ContiguousArray<Int32>
-    private var stamps: ContiguousArray<UInt32>
+    private struct Slot {
+        var hi: UInt64
+        var lo: UInt64
+        var value: Int32
+        var stamp: UInt32
+    }
+
+    private var slots: ContiguousArray<Slot>
     private var generation: UInt32 = 1
     private var mask: Int
     private(set) var count = 0
@@ -15,10 +21,7 @@ struct KeyTable {
     init(capacity: Int = 64) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        hi = ContiguousArray(repeating: 0, count: size)
-        lo = ContiguousArray(repeating: 0, count: size)
-        values = ContiguousArray(repeating: 0, count: size)
-        stamps = ContiguousArray(repeating: 0, count: size)
+        slots = ContiguousArray(repeating: Slot(hi: 0, lo: 0, value: 0, stamp: 0), count: size)
         mask = size - 1
     }
 
@@ -26,7 +29,7 @@ struct KeyTable {
         count = 0
         generation &+= 1
         if generation == 0 {
-            for i in stamps.indices { stamps[i] = 0 }
+            for i in slots.indices { slots[i].stamp = 0 }
             generation = 1
         }
     }
@@ -41,38 +44,36 @@ struct KeyTable {
 
     /// The value stored for the key, or nil.
     @inline(__always) func find(_ h: UInt64, _ l: UInt64) -> Int32? {
-        var slot = Self.hash(h, l) & mask
-        while true {
-            if stamps[slot] != generation { return nil }
-            if hi[slot] == h && lo[slot] == l { return values[slot] }
-            slot = (slot &+ 1) & mask
+        slots.withUnsafeBufferPointer { all in
+            var slot = Self.hash(h, l) & mask
+            while true {
+                let s = all[slot]
+                if s.stamp != generation { return nil }
+                if s.hi == h && s.lo == l { return s.value }
+                slot = (slot &+ 1) & mask
+            }
         }
     }
 
     /// Inserts a key known to be absent.
     @inline(__always) mutating func insert(_ h: UInt64, _ l: UInt64, _ value: Int32) {
         if (count &+ 1) &* 2 > mask &+ 1 { grow() }
-        var slot = Self.hash(h, l) & mask
-        while stamps[slot] == generation { slot = (slot &+ 1) & mask }
-        stamps[slot] = generation
-        hi[slot] = h
-        lo[slot] = l
-        values[slot] = value
+        let (generation, mask) = (generation, mask)
+        slots.withUnsafeMutableBufferPointer { all in
+            var slot = Self.hash(h, l) & mask
+            while all[slot].stamp == generation { slot = (slot &+ 1) & mask }
+            all[slot] = Slot(hi: h, lo: l, value: value, stamp: generation)
+        }
         count &+= 1
     }
 
     private mutating func grow() {
-        let oldHi = hi, oldLo = lo, oldValues = values, oldStamps = stamps, oldGeneration = generation
+        let old = slots, oldGeneration = generation
         let size = (mask + 1) * 2
-        hi = ContiguousArray(repeating: 0, count: size)
-        lo = ContiguousArray(repeating: 0, count: size)
-        values = ContiguousArray(repeating: 0, count: size)
-        stamps = ContiguousArray(repeating: 0, count: size)
+        slots = ContiguousArray(repeating: Slot(hi: 0, lo: 0, value: 0, stamp: 0), count: size)
         mask = size - 1
         generation = 1
         count = 0
-        for i in oldStamps.indices where oldStamps[i] == oldGeneration {
-            insert(oldHi[i], oldLo[i], oldValues[i])
-        }
+        for s in old where s.stamp == oldGeneration { insert(s.hi, s.lo, s.value) }
     }
 }
