@@ -145,6 +145,24 @@ final class OutputFastPathTests: XCTestCase {
         }
     }
 
+    /// The group-order sort (insertion sort up to 16) against the standard sort on distinct
+    /// random keys of every size around the switch.
+    func testGroupKeySortMatchesStandardSort() {
+        var rng = SeededRandom(seed: 33)
+        for n in 0...40 {
+            var seen = Set<UInt64>()
+            var keys = ContiguousArray<(UInt64, Int32)>()
+            while keys.count < n {
+                let k = rng.next() % 1000
+                if seen.insert(k).inserted { keys.append((k, Int32(keys.count))) }
+            }
+            var sorted = keys
+            UserAccumulator.sortByKey(&sorted)
+            XCTAssertEqual(sorted.map(\.0), keys.map(\.0).sorted(), "n \(n)")
+            XCTAssertEqual(sorted.map(\.1), keys.sorted { $0.0 < $1.0 }.map(\.1), "n \(n)")
+        }
+    }
+
     /// Random one-session users (with and without a NULL session, NULL products, repeated
     /// products): the single-session finish gives the general pass's rows.
     func testSingleSessionFinishMatchesGeneral() throws {

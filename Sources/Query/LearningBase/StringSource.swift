@@ -21,7 +21,9 @@ struct StringSource: Sendable {
     private let entryVerbatim: ContiguousArray<Bool>
     /// The dictionary's own copy for reads without reference counting (nil: plain column).
     private let text: DictionaryText?
-    /// `text`'s view, kept here so the hot paths read it without touching the object.
+    /// A view of the dictionary for entry reads without reference counting (`text`'s, kept
+    /// here so hot paths do not touch the object), valid while this source (its batch) is
+    /// alive; `.none` for a plain or non-viewable column.
     let dictionaryView: DictionaryView
 
     /// `viewable`: keep a `DictionaryText` copy of a dictionary for `dictionaryView` (only the
@@ -87,7 +89,6 @@ struct StringSource: Sendable {
 
     /// `CSVText.isVerbatim` of dictionary entry `entry` (from `dictionaryEntry`).
     @inline(__always) func entryIsVerbatim(_ entry: Int) -> Bool { entry < entryVerbatim.count && entryVerbatim[entry] }
-
 
     /// Calls `body` with the bytes of dictionary entry `entry` (from `dictionaryEntry`).
     @inline(__always)

@@ -340,12 +340,28 @@ struct UserAccumulator {
         sessions[0].rank = hasNullSession && nullSessionStart <= sessions[0].start ? 1 : 0
         groupKeys.removeAll(keepingCapacity: true)
         for g in 0..<groups.count { groupKeys.append((groups[g].product, Int32(g))) }
-        if groupKeys.count > 1 { groupKeys.sort { $0.0 < $1.0 } }
+        Self.sortByKey(&groupKeys)
         outGroups.removeAll(keepingCapacity: true)
         outCumulative.removeAll(keepingCapacity: true)
         for (_, g) in groupKeys {
             outGroups.append(g)
             outCumulative.append(groups[Int(g)].views)
+        }
+    }
+
+    /// Sorts `keys` by their first element, which is distinct within a user (a product within
+    /// a session, or a session rank and product), so any sort gives the same order: insertion
+    /// sort in place for the usual handful of groups, the standard sort above 16.
+    static func sortByKey(_ keys: inout ContiguousArray<(UInt64, Int32)>) {
+        guard keys.count > 1 else { return }
+        if keys.count > 16 { keys.sort { $0.0 < $1.0 }; return }
+        keys.withUnsafeMutableBufferPointer { k in
+            for i in 1 ..< k.count {
+                let x = k[i]
+                var j = i
+                while j > 0 && k[j &- 1].0 > x.0 { k[j] = k[j &- 1]; j &-= 1 }
+                k[j] = x
+            }
         }
     }
 
@@ -383,7 +399,7 @@ struct UserAccumulator {
                 }
             }
         }
-        if groupKeys.count > 1 { groupKeys.sort { $0.0 < $1.0 } }
+        Self.sortByKey(&groupKeys)
         let n = groupKeys.count
         outGroups.removeAll(keepingCapacity: true)
         for (_, g) in groupKeys { outGroups.append(g) }
