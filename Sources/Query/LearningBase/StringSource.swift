@@ -19,7 +19,7 @@ struct StringSource: Sendable {
     private let present: Bool
     /// Per dictionary entry: `CSVText.isVerbatim` of its bytes (empty for a plain column).
     private let entryVerbatim: ContiguousArray<Bool>
-    /// The dictionary's own copy for reads without reference counting (nil: plain column).
+    /// Owns the memory `dictionaryView` reads (nil: plain or non-viewable column).
     private let text: DictionaryText?
     /// A view of the dictionary for entry reads without reference counting (`text`'s, kept
     /// here so hot paths do not touch the object), valid while this source (its batch) is

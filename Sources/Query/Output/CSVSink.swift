@@ -48,7 +48,9 @@ enum CSVSink {
 
     /// `appendRows` into a `RawBytes` (the CSV writer's buffers): room for a whole row is
     /// reserved once (`rowBound`) and the row is written through an unchecked cursor
-    /// (`RawBytes.appendBounded`), instead of a capacity check per field and byte.
+    /// (`RawBytes.appendBounded`), instead of a capacity check per field and byte. The loop
+    /// repeats the generic overload's on purpose: sharing it through a closure made the
+    /// compiler stop inlining the number formatting (+1.5 % instructions, cachegrind).
     static func appendRows(_ u: UserAccumulator, to out: inout RawBytes, lead: inout RawBytes, middle: inout RawBytes) {
         var current = -1
         let count = u.outGroups.count
