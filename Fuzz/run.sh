@@ -11,7 +11,7 @@
 #
 # Environment: PYTHON (default /work/main/.venv-test/bin/python, then python3; needs
 # pyarrow for the pyarrow seeds, skipped without it), PARQUET_LAB (default
-# ../shared/tools/parquet-lab beside the checkout, then /work/shared/tools/parquet-lab),
+# ../Tests/Fixtures/parquet-lab),
 # FUZZ_FLAGS (extra libFuzzer flags), NICE (default 15).
 set -euo pipefail
 
@@ -33,7 +33,7 @@ seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 mkdir -p "$seeds/files" "$seeds/footers"
 lab=${PARQUET_LAB:-}
-for candidate in "$lab" "$here/../../shared/tools/parquet-lab" /work/shared/tools/parquet-lab; do
+for candidate in "$lab" "$here/../Tests/Fixtures/parquet-lab"; do
     if [[ -n $candidate && -d $candidate ]]; then lab=$candidate; break; fi
 done
 if [[ -d $lab ]]; then

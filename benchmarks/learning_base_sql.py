@@ -1,4 +1,4 @@
-"""The learning base (../shared/docs/learning-base.md) as one SQL query, shared by the DuckDB
+"""The learning base (docs/learning-base.md) as one SQL query, shared by the DuckDB
 runs of the benchmark. `events` must be a relation with typed columns:
 event_time TIMESTAMP, event_type VARCHAR, product_id INTEGER, category_code VARCHAR,
 brand VARCHAR, price DOUBLE, user_id INTEGER, user_session VARCHAR.

@@ -96,7 +96,7 @@ pq.write_table(t, sys.argv[1] + "/gzip.parquet", compression="gzip", use_diction
                column_encoding={"s": "DELTA_BYTE_ARRAY", "f": "BYTE_STREAM_SPLIT"})
 """#
         try InteropPython.run(script, args: [dir.path])
-        let lab = TestPaths.sharedFile("tools/parquet-lab")
+        let lab = TestPaths.fixture("parquet-lab")
         let sources: [(String, Int)] = [
             (dir.appendingPathComponent("snappy.parquet").path, 900),
             (dir.appendingPathComponent("v2.parquet").path, 700),

@@ -105,7 +105,7 @@ pq.write_table(t, sys.argv[1] + "/brotli.parquet", compression="brotli")
 
     func testHostileTails() throws {
         let dir = try TestPaths.temporaryDirectory(self, "pq-tails")
-        let file = try FileIO.readAll(TestPaths.sharedFile("tools/parquet-lab/min_int64.parquet").path)
+        let file = try FileIO.readAll(TestPaths.fixture("parquet-lab/min_int64.parquet").path)
         func check(_ bytes: [UInt8], _ text: String, line: UInt = #line) throws {
             let path = dir.appendingPathComponent("t.parquet").path
             try FileIO.writeAll(path, bytes)
@@ -167,7 +167,7 @@ final class ParquetReaderPlainDecodingTests: XCTestCase {
 /// One `ParquetFile` read from several threads at once gives the same batches as sequential reads.
 final class ParquetReaderConcurrencyTests: XCTestCase {
     func testConcurrentReadsOfOneFile() throws {
-        let path = TestPaths.sharedFile("tools/parquet-lab/files/ok_gzip.parquet").path
+        let path = TestPaths.fixture("parquet-lab/files/ok_gzip.parquet").path
         let file = try ParquetFile(path: path)
         @Sendable func cells(_ b: RecordBatch) -> [[Cell]] { b.columns.map { c in (0..<c.count).map { Cell(c, $0) } } }
         let reference = try (0..<file.rowGroupCount).map { cells(try file.read(rowGroup: $0)) }

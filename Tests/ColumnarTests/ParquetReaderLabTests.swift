@@ -6,7 +6,7 @@ import TestSupport
 /// Reads the parquet-lab reference files (written by the from-scratch Python writer, with the
 /// values in `files/expected.json`) and the pyarrow reference files, value for value.
 final class ParquetReaderLabTests: XCTestCase {
-    static let lab = TestPaths.sharedFile("tools/parquet-lab")
+    static let lab = TestPaths.fixture("parquet-lab")
     static let columns = ["user_id", "ts", "day", "product", "price", "ok", "note"]
 
     func labFile(_ name: String) -> String { Self.lab.appendingPathComponent("files/\(name).parquet").path }

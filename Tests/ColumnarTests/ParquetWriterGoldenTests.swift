@@ -22,7 +22,7 @@ final class ParquetWriterGoldenTests: XCTestCase {
     }
 
     func testMinimalInt64FileIsByteExact() throws {
-        let expected = try [UInt8](Data(contentsOf: TestPaths.sharedFile("tools/parquet-lab/min_int64.parquet")))
+        let expected = try [UInt8](Data(contentsOf: TestPaths.fixture("parquet-lab/min_int64.parquet")))
         XCTAssertEqual(expected.count, 204)
         let (schema, batch) = try goldenBatch()
         let bytes = try ParquetWriter.encode(schema: schema, batches: [batch], options: goldenOptions())
@@ -43,7 +43,7 @@ final class ParquetWriterGoldenTests: XCTestCase {
         let md = try w.close()
         XCTAssertEqual(md.numRows, 3)
         XCTAssertEqual(w.bytesWritten, 204)
-        let expected = try [UInt8](Data(contentsOf: TestPaths.sharedFile("tools/parquet-lab/min_int64.parquet")))
+        let expected = try [UInt8](Data(contentsOf: TestPaths.fixture("parquet-lab/min_int64.parquet")))
         XCTAssertEqual(try FileIO.readAll(path), expected)
         XCTAssertThrowsError(try w.write(batch))
     }

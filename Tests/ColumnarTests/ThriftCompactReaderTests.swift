@@ -10,7 +10,7 @@ final class ThriftCompactReaderTests: XCTestCase {
     }
 
     func minInt64File() throws -> [UInt8] {
-        try FileIO.readAll(TestPaths.sharedFile("tools/parquet-lab/min_int64.parquet").path)
+        try FileIO.readAll(TestPaths.fixture("parquet-lab/min_int64.parquet").path)
     }
 
     /// The 151-byte footer of the worked example (parquet.md §10).

@@ -7,7 +7,7 @@ import TestSupport
 /// `extract ingest` / `extract info` as a user runs them: crash safety under kill -9, interop
 /// with DuckDB and pyarrow, stdin, exit codes.
 final class IngestCommandTests: XCTestCase {
-    static let octHead = TestPaths.sharedFile("data/rees46/2019-Oct-head.csv").path
+    static let octHead = TestPaths.fixture("rees46/2019-Oct-head.csv").path
 
     private func start(_ args: [String], env: [String: String] = [:], stdin: Data? = nil) throws -> (Process, Pipe, Pipe) {
         try CLITests.start(args, env: env, stdin: stdin)
@@ -60,7 +60,7 @@ final class IngestCommandTests: XCTestCase {
         for point in ["after-first-part", "before-commit", "commit-before-manifest", "commit-after-manifest", "commit-mid-renames"] {
             let store = dir + "/" + point
             // A committed first source, then a crashing second ingest.
-            XCTAssertEqual(try run(["ingest", TestPaths.sharedFile("data/rees46/cosmetics-2019-Oct-sample.csv").path,
+            XCTAssertEqual(try run(["ingest", TestPaths.fixture("rees46/cosmetics-2019-Oct-sample.csv").path,
                                     "--store", store, "--quiet"]).status, 0)
             let before = try assertConsistent(store)
             let crashed = try run(["ingest", Self.octHead, "--store", store, "--quiet"], env: ["EXTRACT_TEST_ABORT_AT": point])
@@ -160,7 +160,7 @@ final class IngestCommandTests: XCTestCase {
                        "1 rejected"] {
             XCTAssertTrue(info.out.contains(needle), "info lacks \(needle):\n\(info.out)")
         }
-        let tooMany = try run(["ingest", TestPaths.sharedFile("data/golden/learning-base/events.csv").path, "--store", store,
+        let tooMany = try run(["ingest", TestPaths.fixture("golden/learning-base/events.csv").path, "--store", store,
                                "--max-rejects", "2"])
         XCTAssertEqual(tooMany.status, 6, tooMany.err)
         let missing = try run(["ingest", dir + "/nope.csv", "--store", store])

@@ -12,9 +12,9 @@ import XCTest
 final class LearningBaseStoreTests: XCTestCase {
     static let start = "2019-10-01 00:00:00", end = "2019-10-03 23:59:59"
     static let window = try! TimeWindow(start: start, end: end)
-    static var events: String { TestPaths.sharedFile("data/golden/learning-base/events.csv").path }
+    static var events: String { TestPaths.fixture("golden/learning-base/events.csv").path }
     static var expectedCSV: String {
-        try! String(contentsOf: TestPaths.sharedFile("data/golden/learning-base/expected.csv"), encoding: .utf8)
+        try! String(contentsOf: TestPaths.fixture("golden/learning-base/expected.csv"), encoding: .utf8)
     }
 
     func goldenStore(rowGroup: Int = 64) throws -> (store: String, facts: LearningBaseComparison.Facts, dir: URL) {

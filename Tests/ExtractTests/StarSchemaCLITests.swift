@@ -9,7 +9,7 @@ import XCTest
 /// The Sparkify path through the store: JSON ingest (idempotent, rejects, --max-rejects), then
 /// `extract star-schema` as a user runs it, checked against the DuckDB reference.
 final class StarSchemaCLITests: XCTestCase {
-    static var sample: String { TestPaths.sharedFile("data/sparkify").path }
+    static var sample: String { TestPaths.fixture("sparkify").path }
 
     func ingest(_ format: SparkifyFormat, _ inputs: [String], store: String, replace: Bool = false,
                 maxRejects: Int? = nil) throws -> IngestReport {

@@ -9,7 +9,7 @@ import XCTest
 /// readable, only listed files on disk, DuckDB's count equal to the manifest's) and a re-run
 /// completes it; an interrupted `star-schema` leaves the old lake readable or restores it.
 final class StarSchemaCrashTests: XCTestCase {
-    static var sample: String { TestPaths.sharedFile("data/sparkify").path }
+    static var sample: String { TestPaths.fixture("sparkify").path }
     static let ingestPoints = ["after-first-part", "before-commit", "commit-before-manifest", "commit-after-manifest",
                                "commit-mid-renames"]
 

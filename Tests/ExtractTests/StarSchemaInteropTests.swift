@@ -136,7 +136,7 @@ print(json.dumps(out))
         return checks
     }
 
-    static var sample: String { TestPaths.sharedFile("data/sparkify").path }
+    static var sample: String { TestPaths.fixture("sparkify").path }
 
     func testRealSampleMatchesDuckDBReference() throws {
         let checks = try buildAndCompare(songs: Self.sample + "/song_data", logs: Self.sample + "/log_data")

@@ -207,7 +207,7 @@ final class IngestBehaviourTests: XCTestCase {
 
     func testChunkBoundariesDoNotChangeTheResult() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let path = TestPaths.sharedFile("data/rees46/2019-Oct-head.csv").path
+        let path = TestPaths.fixture("rees46/2019-Oct-head.csv").path
         let big = try IngestFixture.ingest([path], store: dir + "/big")
         let small = try IngestFixture.ingest([path], store: dir + "/small") { $0.chunkBytes = 4096 }
         XCTAssertEqual(big.rowsStored, small.rowsStored)

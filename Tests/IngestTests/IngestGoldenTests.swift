@@ -7,7 +7,7 @@ import TestSupport
 final class IngestGoldenTests: XCTestCase {
     func testGoldenEdgeCasesStoredExactly() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let golden = TestPaths.sharedFile("data/golden/learning-base/events.csv").path
+        let golden = TestPaths.fixture("golden/learning-base/events.csv").path
         let report = try IngestFixture.ingest([golden], store: dir)
         let rows = try IngestFixture.readStore(dir)
         let lines = try IngestFixture.dataLines(golden)
@@ -102,7 +102,7 @@ final class IngestGoldenTests: XCTestCase {
 
     func testOctoberHeadSampleCRLFTruncatedLastRow() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let path = TestPaths.sharedFile("data/rees46/2019-Oct-head.csv").path
+        let path = TestPaths.fixture("rees46/2019-Oct-head.csv").path
         let report = try IngestFixture.ingest([path], store: dir)
         XCTAssertEqual(report.rowsRejected, 1)
         XCTAssertEqual(report.rowsStored, 17_434)
@@ -121,7 +121,7 @@ final class IngestGoldenTests: XCTestCase {
 
     func testCosmeticsSampleWithUnnamedIndexColumn() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let path = TestPaths.sharedFile("data/rees46/cosmetics-2019-Oct-sample.csv").path
+        let path = TestPaths.fixture("rees46/cosmetics-2019-Oct-sample.csv").path
         let report = try IngestFixture.ingest([path], store: dir)
         let lines = try IngestFixture.dataLines(path)
         XCTAssertEqual(report.rowsRejected, 0)
@@ -139,7 +139,7 @@ final class IngestGoldenTests: XCTestCase {
     /// is byte for byte the input line at the recorded line number.
     func testRejectsFileIsLosslessStandardCSV() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let golden = TestPaths.sharedFile("data/golden/learning-base/events.csv").path
+        let golden = TestPaths.fixture("golden/learning-base/events.csv").path
         let report = try IngestFixture.ingest([golden], store: dir)
         let rejects = dir + "/" + report.sources[0].rejectsFile!
         let out = try InteropPython.run("""

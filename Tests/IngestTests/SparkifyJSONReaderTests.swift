@@ -7,7 +7,7 @@ import XCTest
 /// The Sparkify JSON reader on the real sample and on hand-made edge cases: typed columns,
 /// rejects with file, line and reason, chunking, and the generator's determinism.
 final class SparkifyJSONReaderTests: XCTestCase {
-    static var sample: String { TestPaths.sharedFile("data/sparkify").path }
+    static var sample: String { TestPaths.fixture("sparkify").path }
 
     func readAll(_ format: SparkifyFormat, _ inputs: [String], chunkBytes: Int = 8 << 20)
         throws -> (batches: [RecordBatch], rejects: [JSONReject]) {

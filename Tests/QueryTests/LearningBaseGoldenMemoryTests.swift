@@ -12,13 +12,13 @@ final class LearningBaseGoldenMemoryTests: XCTestCase {
 
     func goldenInputs() throws -> (runs: [any EventRun], facts: LearningBaseComparison.Facts, expected: String) {
         let dir = try TestPaths.temporaryDirectory(self, "golden")
-        let events = TestPaths.sharedFile("data/golden/learning-base/events.csv").path
+        let events = TestPaths.fixture("golden/learning-base/events.csv").path
         let w = Self.window
         let normalized = try LearningBaseReference.run(mode: "normalized", start: w.startMicros, end: w.endMicros,
                                                        inputs: [events], out: dir.appendingPathComponent("n.jsonl").path)
         let factsData = try LearningBaseReference.run(mode: "facts", start: w.startMicros, end: w.endMicros,
                                                       inputs: [events], out: dir.appendingPathComponent("f.json").path)
-        let expected = try String(contentsOf: TestPaths.sharedFile("data/golden/learning-base/expected.csv"), encoding: .utf8)
+        let expected = try String(contentsOf: TestPaths.fixture("golden/learning-base/expected.csv"), encoding: .utf8)
         return (EventFixture.runs(try EventFixture.events(normalizedJSONLines: normalized), batchRows: 50),
                 try LearningBaseComparison.Facts(json: factsData), expected)
     }

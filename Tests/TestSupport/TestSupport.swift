@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Shared helpers for every test target: paths to the package and to `../shared`, temporary
+/// Shared helpers for every test target: paths to the package and to its fixtures, temporary
 /// directories, a seeded PRNG, and running the interop Python (pyarrow + duckdb venv).
 public enum TestPaths {
     /// The package root (the folder holding Package.swift).
@@ -14,10 +14,12 @@ public enum TestPaths {
         fatalError("Package.swift not found above \(#filePath)")
     }()
 
-    /// `../shared` beside the checkout (reference docs and data; CI has it there too).
-    public static let shared: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// `Tests/Fixtures`: the real samples, golden files and reference Parquet files the tests read
+    /// (provenance in `Tests/Fixtures/README.md`). The repository needs nothing beside it.
+    public static let fixtures: URL = packageRoot.appendingPathComponent("Tests/Fixtures")
 
-    public static func sharedFile(_ relative: String) -> URL { shared.appendingPathComponent(relative) }
+    /// A file or folder under `Tests/Fixtures`, e.g. `fixture("rees46/2019-Oct-head.csv")`.
+    public static func fixture(_ relative: String) -> URL { fixtures.appendingPathComponent(relative) }
 
     /// A fresh, empty temporary directory, removed at the end of the test.
     public static func temporaryDirectory(_ test: XCTestCase, _ label: String = "tmp") throws -> URL {
