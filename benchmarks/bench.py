@@ -63,7 +63,7 @@ def summarize(csv_path):
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     # sessions_precedentes is summed once per session: ties on start_time may be ranked in any
-    # order (learning-base.md section 7.2), which moves slots between sessions with different row counts.
+    # order (docs/learning-base.md section 7.2), which moves slots between sessions with different row counts.
     sums = ", ".join(f"sum(CAST({c} AS BIGINT))" for c in INT_COLUMNS if c != "sessions_precedentes")
     src = f"read_csv('{csv_path}', header=true, all_varchar=true)"
     row = con.execute(f"SELECT count(*), {sums}, count(DISTINCT user_id) FROM {src}").fetchone()
@@ -73,7 +73,7 @@ def summarize(csv_path):
 
 def full_compare(a, b):
     """Sorted comparison of every column but price/category_code/brand (tolerated to differ per
-    learning-base.md) and sessions_precedentes/num_prev* (tie-dependent)."""
+    docs/learning-base.md) and sessions_precedentes/num_prev* (tie-dependent)."""
     import duckdb
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -279,7 +279,7 @@ def write_markdown(info, path):
               "- Every engine ran as its own process on the same files; wall time, CPU time (user+sys) and peak RSS come from",
               "  `wait4(2)`. For PySpark that is the Python driver only: the JVM's CPU and memory are not captured.",
               "- \"Output agrees\": row count, sums of the integer columns (sessions_precedentes summed once per session, since",
-              "  ties on start_time may be ranked in any order, learning-base.md section 7.2) and, for results of at most 300 K",
+              "  ties on start_time may be ranked in any order, docs/learning-base.md section 7.2) and, for results of at most 300 K",
               "  rows, a full sorted comparison of every column the specification does not allow to differ.",
               "- DuckDB native: the CSV loaded into a DuckDB table first (the 'duckdb csv->native table' line above); the",
               "  query times exclude that load, as the extract times exclude the ingest.",

@@ -148,7 +148,7 @@ def run_polars_store(args):
 
 
 def run_spark_csv(args):
-    """The reference job's pipeline (§6 of learning-base.md) on local PySpark, non-ANSI, UTC."""
+    """The reference job's pipeline (§6 of docs/learning-base.md) on local PySpark, non-ANSI, UTC."""
     from pyspark.sql import SparkSession, Window
     from pyspark.sql import functions as F
     spark = (SparkSession.builder.master(f"local[{args.threads}]").appName("learning-base")

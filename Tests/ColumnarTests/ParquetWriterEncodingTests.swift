@@ -2,7 +2,7 @@ import XCTest
 import TestSupport
 @testable import Columnar
 
-/// DELTA_BINARY_PACKED (against a reference decoder written here from parquet.md §4),
+/// DELTA_BINARY_PACKED (against a reference decoder written here from docs/parquet.md §4),
 /// chunk statistics rules (§7), the dictionary builder and unsigned byte order.
 final class ParquetWriterEncodingTests: XCTestCase {
     /// Reference DELTA_BINARY_PACKED decoder; `bits` = 32 or 64 (wrapping domain).

@@ -2,7 +2,7 @@ import XCTest
 import TestSupport
 @testable import Columnar
 
-/// Byte-exact golden file (parquet.md §10): `x INT64 REQUIRED` = [1, 2, 3], UNCOMPRESSED, PLAIN,
+/// Byte-exact golden file (docs/parquet.md §10): `x INT64 REQUIRED` = [1, 2, 3], UNCOMPRESSED, PLAIN,
 /// no page CRC, no dictionary must equal `tools/parquet-lab/min_int64.parquet` (204 bytes),
 /// which pyarrow, DuckDB and Polars read back.
 final class ParquetWriterGoldenTests: XCTestCase {

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Columnar
 
 /// RLE / bit-packed hybrid and bit packing against the spec example and against scalar
-/// reference decoders written here from parquet.md §4.
+/// reference decoders written here from docs/parquet.md §4.
 final class RLEHybridEncoderTests: XCTestCase {
     /// Reference decoder: reads runs until `count` values are produced.
     static func decode(_ bytes: [UInt8], bitWidth w: Int, count: Int) -> [UInt32]? {

@@ -13,7 +13,7 @@ final class ThriftCompactReaderTests: XCTestCase {
         try FileIO.readAll(TestPaths.fixture("parquet-lab/min_int64.parquet").path)
     }
 
-    /// The 151-byte footer of the worked example (parquet.md §10).
+    /// The 151-byte footer of the worked example (docs/parquet.md §10).
     func minInt64Footer() throws -> [UInt8] { Array(try minInt64File()[45..<196]) }
 
     func testDecodesWorkedExampleFooter() throws {

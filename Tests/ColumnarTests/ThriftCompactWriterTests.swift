@@ -2,7 +2,7 @@ import XCTest
 import TestSupport
 @testable import Columnar
 
-/// The Thrift compact writer against hand-derived bytes (parquet.md §2, §3, §10).
+/// The Thrift compact writer against hand-derived bytes (docs/parquet.md §2, §3, §10).
 final class ThriftCompactWriterTests: XCTestCase {
     private func bytes(_ build: (inout ThriftCompactWriter) -> Void) -> [UInt8] {
         var w = ThriftCompactWriter()

@@ -5,7 +5,7 @@ import Query
 import TestSupport
 import XCTest
 
-/// The golden case of learning-base.md through the real pipeline: `events.csv` ingested by
+/// The golden case of docs/learning-base.md through the real pipeline: `events.csv` ingested by
 /// the Ingest module (library, then the binary) and extracted over
 /// 2019-10-01 00:00:00 .. 2019-10-03 23:59:59; the result matches Spark's `expected.csv` under
 /// the documented tolerances (`LearningBaseComparison`).

@@ -3,7 +3,7 @@ import Columnar
 import TestSupport
 @testable import Ingest
 
-/// Every row of the tables of learning-base.md §3.1–§3.3, plus the coercion flag.
+/// Every row of the tables of docs/learning-base.md §3.1–§3.3, plus the coercion flag.
 final class ValueParserTests: XCTestCase {
     /// Micros of a civil date-time, computed independently of the parser (Foundation calendar).
     private func micros(_ y: Int, _ mo: Int, _ d: Int, _ h: Int = 0, _ mi: Int = 0, _ s: Int = 0) -> Int64 {

@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// The golden case on in-memory input: `events.csv` converted by the reference's Python
-/// conversions (learning-base.md §3), sorted into day runs, computed by `LearningBase.csv` and
+/// conversions (docs/learning-base.md §3), sorted into day runs, computed by `LearningBase.csv` and
 /// compared with Spark's `expected.csv` under the documented tolerances.
 final class LearningBaseGoldenMemoryTests: XCTestCase {
     static let window = try! TimeWindow(start: "2019-10-01 00:00:00", end: "2019-10-03 23:59:59")

@@ -3,7 +3,7 @@ import Query
 import TestSupport
 import XCTest
 
-/// Each rule of learning-base.md §4–§6 on tiny hand-made inputs.
+/// Each rule of docs/learning-base.md §4–§6 on tiny hand-made inputs.
 final class LearningBaseRuleTests: XCTestCase {
     static let day1 = try! TimeWindow(start: "2019-10-01 00:00:00", end: "2019-10-03 23:59:59")
 

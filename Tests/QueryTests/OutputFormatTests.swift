@@ -4,7 +4,7 @@ import Query
 import TestSupport
 import XCTest
 
-/// The CSV text rules of learning-base.md §5.3 and the window-filter kernel.
+/// The CSV text rules of docs/learning-base.md §5.3 and the window-filter kernel.
 final class OutputFormatTests: XCTestCase {
     func testJavaDoubleTable() {
         let table: [(Double, String)] = [

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Compares a candidate learning-base CSV with an expected one under exactly the tolerances at
-/// the top of learning-base.md (and §7):
+/// the top of docs/learning-base.md (and §7):
 ///
 /// * rows are a multiset keyed by (user_id, user_session, product_id) — order is free, a key
 ///   must appear once on each side;
@@ -175,7 +175,7 @@ extension Double {
 }
 
 /// The independent reference implementation of the learning base used by the golden and
-/// differential tests: Spark-like conversions (learning-base.md §3) in Python, the pipeline of
+/// differential tests: Spark-like conversions (docs/learning-base.md §3) in Python, the pipeline of
 /// §6 in DuckDB SQL, Spark's CSV text (§5.3) in Python. Modes: `normalized` (JSON lines of
 /// converted rows), `reference` (the learning-base CSV), `facts` (JSON for `Facts`), `both`
 /// (reference to OUT and facts to OUT.facts), `store` (a
@@ -184,7 +184,7 @@ extension Double {
 /// windows, then the outputs are OUT.0, OUT.1, …
 public enum LearningBaseReference {
     public static let python = #"""
-# Independent reference of learning-base.md: Spark-like CSV conversions (section 3) in Python,
+# Independent reference of docs/learning-base.md: Spark-like CSV conversions (section 3) in Python,
 # the learning base in DuckDB SQL (section 6), Spark's CSV text format (section 5.3) in Python.
 # usage: ref.py MODE START END OUT CSV...   MODE = normalized | reference | facts | both | store
 import csv, sys, json, math, re, duckdb

@@ -1,4 +1,4 @@
-/// DELTA_BINARY_PACKED encoder (parquet.md §4) with blocks of 128 values in 4 miniblocks of 32:
+/// DELTA_BINARY_PACKED encoder (docs/parquet.md §4) with blocks of 128 values in 4 miniblocks of 32:
 ///
 /// ```
 /// header := varint(128) varint(4) varint(count) zigzag(first)

@@ -1,5 +1,5 @@
 /// Encoder of Parquet's RLE / bit-packed hybrid (definition levels, dictionary indices), without
-/// any length prefix (parquet.md §4):
+/// any length prefix (docs/parquet.md §4):
 ///
 /// ```
 /// rle-run        := varint(count << 1)  value in ceil(w/8) bytes LE

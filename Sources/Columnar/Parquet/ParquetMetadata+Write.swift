@@ -1,4 +1,4 @@
-/// Thrift compact serialisation of the footer and page-header structs (parquet.md §3), fields
+/// Thrift compact serialisation of the footer and page-header structs (docs/parquet.md §3), fields
 /// in increasing id order, optional fields only when set. Each `write(to:)` writes the struct's
 /// fields and its STOP byte, so it can be nested with `beginStruct` / `beginListStruct`.
 

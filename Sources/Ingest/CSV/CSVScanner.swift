@@ -1,7 +1,7 @@
 import CSIMD
 
 /// The structural scan of CSV bytes: finds the separators (`,`) and row ends (`\n`) that lie
-/// outside quoted fields, in Spark's dialect (`learning-base.md` §2):
+/// outside quoted fields, in Spark's dialect (`docs/learning-base.md` §2):
 ///
 /// * a `"` opens a quoted field only at the very start of a field; inside, `\` escapes the next
 ///   byte (so `\"` never closes) and the next bare `"` closes; after the close, the field runs

@@ -24,7 +24,7 @@ import Columnar
 /// Headers of every file source are validated before anything is written.
 /// Memory: bounded by `IngestOptions.maxBufferedRows` (see there), never by the input size.
 ///
-/// ### Semantics (learning-base.md §2–§3) and the documented differences from Spark's reader
+/// ### Semantics (docs/learning-base.md §2–§3) and the documented differences from Spark's reader
 /// * Values are converted exactly as the reference job converts them (`TimestampParser`,
 ///   `IntegerParser` without the 32-bit rule — ids are stored as Int64 and the query applies
 ///   it —, `DoubleParser`, `UUIDParser`). A line whose stored values differ from its text is
@@ -36,7 +36,7 @@ import Columnar
 /// * Quoted fields may contain newlines (Spark's default `multiLine=false` would split them).
 ///   Inside quotes only `\"` is unescaped; RFC-4180 `""` is kept raw as Spark does.
 /// * Non-ASCII digits in timestamps and Java hex-float prices are NULL here (out of scope of
-///   byte-exact compatibility per learning-base.md).
+///   byte-exact compatibility per docs/learning-base.md).
 /// * A source with a new content hash is a new source even at the same path (its rows are
 ///   added; use `replace` with the old content to remove an old source).
 ///

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Price text → Double with Spark's non-ANSI `cast(s as double)` (`learning-base.md` §3.3):
+/// Price text → Double with Spark's non-ANSI `cast(s as double)` (`docs/learning-base.md` §3.3):
 /// `java.lang.Double.parseDouble` after trimming bytes ≤ 0x20 (not 0x7F), plus Spark's
 /// case-insensitive special literals `[+]inf`, `[+]infinity`, `-inf`, `-infinity`, `nan`.
 ///

@@ -1,4 +1,4 @@
-/// Id text → Int64 with Spark's `cast(s as int)` leniency (`learning-base.md` §3.2, the
+/// Id text → Int64 with Spark's `cast(s as int)` leniency (`docs/learning-base.md` §3.2, the
 /// `UTF8String.toLong` algorithm) but WITHOUT the 32-bit range rule: ids are stored as Int64
 /// faithfully and the query applies the 32-bit rule later.
 ///

@@ -2,7 +2,7 @@ import Columnar
 
 /// `event_time` text → UTC microseconds, with exactly the leniency of Spark's
 /// `to_timestamp(s, 'yyyy-MM-dd HH:mm:ss')` under the LEGACY parser (`SimpleDateFormat`,
-/// lenient = false, parse-prefix) — `learning-base.md` §3.1:
+/// lenient = false, parse-prefix) — `docs/learning-base.md` §3.1:
 ///
 /// * each of the six numbers may be preceded by spaces or TABs and has any number of ASCII
 ///   digits (leading zeros fine, no sign); the literals `-`, `-`, ` `, `:`, `:` must match exactly;

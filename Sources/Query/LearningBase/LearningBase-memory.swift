@@ -2,7 +2,7 @@ import Columnar
 import Dispatch
 import Foundation
 
-/// The learning base (learning-base.md) over sorted event runs.
+/// The learning base (docs/learning-base.md) over sorted event runs.
 public enum LearningBase {
     /// Computes the learning base of `runs` (each sorted by user_id NULLs first, event_time)
     /// over `window`, in output order (user_id, start_time, user_session, product_id NULL first).

@@ -128,7 +128,7 @@ final class RunCursor {
 /// Within a user, runs are consumed in the order given (day order, then file order within a
 /// day), each in its own (event_time, input order): for one file per day this is exactly time
 /// order. Every aggregate is order-independent except `first()` and the floating-point price
-/// sum, both inside the tolerance of learning-base.md §7.
+/// sum, both inside the tolerance of docs/learning-base.md §7.
 /// Memory: one decoded batch per run plus one user's sessions and groups.
 enum MergeEngine {
     /// `shared` (built from the same runs, window and worker ranges) lets workers decode a

@@ -1,7 +1,7 @@
 import CSIMD
 import Columnar
 
-/// The per-user pass of the learning base (learning-base.md §5–§6): receives one user's
+/// The per-user pass of the learning base (docs/learning-base.md §5–§6): receives one user's
 /// in-window events, builds the user's sessions and (session, product) groups, then ranks the
 /// sessions (`sessions_precedentes`) and computes the RANGE-frame running view counts.
 ///

@@ -1,7 +1,7 @@
 import Columnar
 
 /// The event_time window filter of the two boundary days: bit `i` of the result is set iff
-/// `start <= times[i] <= end` (both inclusive, learning-base.md §4).
+/// `start <= times[i] <= end` (both inclusive, docs/learning-base.md §4).
 ///
 /// `select` is the SIMD kernel (8 lanes of Int64 per step, one byte of bitmap per step);
 /// `selectScalar` is its safe twin, which the tests compare on every tail length.

@@ -1,6 +1,6 @@
 import Columnar
 
-/// The reference job's CSV text of learning-base rows (learning-base.md §5.3): the header
+/// The reference job's CSV text of learning-base rows (docs/learning-base.md §5.3): the header
 /// and one finished user's lines, appended to any `ByteOutput` (`RawBytes` in the writer,
 /// `ContiguousArray` in tests and in-memory uses).
 enum CSVSink {

@@ -1,7 +1,7 @@
 import Columnar
 
 /// The text encodings of the reference job's CSV writer (Spark/univocity defaults,
-/// learning-base.md §5.3), appending straight into a byte buffer.
+/// docs/learning-base.md §5.3), appending straight into a byte buffer.
 public enum CSVText {
     /// A string field: trimmed of leading/trailing bytes ≤ 0x20; quoted when the *untrimmed*
     /// value contains `,` `"` CR or LF, with `"` → `\"` and `\` → `\\` inside the quotes;

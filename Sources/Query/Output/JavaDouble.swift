@@ -1,5 +1,5 @@
 /// Java's `Double.toString` text, built from Swift's shortest round-trip digits
-/// (learning-base.md §5.3): at least one fractional digit; plain notation for
+/// (docs/learning-base.md §5.3): at least one fractional digit; plain notation for
 /// 10⁻³ ≤ |x| < 10⁷ (`54.065`, `35.0`, `0.001`), otherwise `d.dddE±n` without `+`
 /// (`1.0E7`, `1.0E-4`); `NaN`, `Infinity`, `-Infinity`, `-0.0`.
 ///

@@ -4,7 +4,7 @@ public enum ThriftCompactType: UInt8, Sendable {
     case binary = 8, list = 9, set = 10, map = 11, `struct` = 12
 }
 
-/// Serialises Thrift compact-protocol structs into a `ByteSink` (parquet.md §2).
+/// Serialises Thrift compact-protocol structs into a `ByteSink` (docs/parquet.md §2).
 ///
 /// Usage: call the `field…` methods in increasing field-id order inside a struct, open nested
 /// structs with `beginStruct(field:)` / `endStruct()`, and lists with `listHeader`, writing

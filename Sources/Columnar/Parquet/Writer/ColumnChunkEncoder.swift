@@ -11,7 +11,7 @@ struct EncodedChunk {
     var statistics: Statistics
 }
 
-/// Encodes the rows of one column of one row group into v1 data pages (parquet.md §4, §8).
+/// Encodes the rows of one column of one row group into v1 data pages (docs/parquet.md §4, §8).
 ///
 /// Feed it slices of columns with `append(_:range:)` (a row group may come from several
 /// batches; pages span them), then call `finish()`. Pages are cut when their estimated

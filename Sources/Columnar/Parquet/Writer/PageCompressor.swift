@@ -1,4 +1,4 @@
-/// Compresses page bodies with the chunk codec (parquet.md §5): a zstd frame, one gzip member
+/// Compresses page bodies with the chunk codec (docs/parquet.md §5): a zstd frame, one gzip member
 /// (RFC 1952, never raw zlib), or nothing.
 ///
 /// Memory: one output buffer kept between pages (grown to the largest page's compress bound)

@@ -1,6 +1,6 @@
 /// The `ColumnType` → Parquet leaf mapping of the writer (the table in `Schema.swift`).
 /// Both `converted_type` and `logicalType` are written: DuckDB takes DATE, UTF8 and INT_* only
-/// from `converted_type` (parquet.md §0).
+/// from `converted_type` (docs/parquet.md §0).
 enum ParquetWriterSchema {
     static func physicalType(_ type: ColumnType) -> PhysicalType {
         switch type {

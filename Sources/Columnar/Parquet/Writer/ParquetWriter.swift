@@ -1,4 +1,4 @@
-/// Writes a flat Parquet file (parquet.md §8): `PAR1`, row groups of column chunks (v1 data
+/// Writes a flat Parquet file (docs/parquet.md §8): `PAR1`, row groups of column chunks (v1 data
 /// pages, optional dictionary page first), the Thrift footer, its length and `PAR1`.
 /// Row groups can also be encoded apart, in parallel (`encodeRowGroup(_:options:)`), and
 /// appended in order (`append(_:)`).

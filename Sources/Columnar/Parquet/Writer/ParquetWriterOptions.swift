@@ -34,7 +34,7 @@ public struct ParquetWriterOptions: Sendable, Equatable {
     /// fsync the file in `close()`.
     public var sync: Bool = false
     /// Write INT(32/64, signed) + INT_32/INT_64 annotations on `.int32`/`.int64` columns.
-    /// Only turned off by the byte-exact golden test (parquet.md §10 has bare INT64).
+    /// Only turned off by the byte-exact golden test (docs/parquet.md §10 has bare INT64).
     internal var annotateIntegers: Bool = true
 
     public init() {}

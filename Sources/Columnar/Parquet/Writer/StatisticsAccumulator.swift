@@ -1,4 +1,4 @@
-/// Chunk-level statistics of one column chunk as values are encoded (parquet.md §7).
+/// Chunk-level statistics of one column chunk as values are encoded (docs/parquet.md §7).
 ///
 /// * `null_count` always.
 /// * Integers (INT32/INT64 incl. date and timestamp) and DOUBLE: `min_value`/`max_value` and the
