@@ -1,12 +1,16 @@
 // swift-tools-version:6.0
 // The `extract` package: a columnar converter and query engine for event dumps.
-// Layout is the architecture (see README and ../shared/docs/design.md):
+// Layout is the architecture (see README.md, docs/store-format.md and docs/parquet.md):
 //   CZstd, CZlib  -> system-library shims, imported only by Columnar
 //   CSIMD         -> header-only C: SSE2 byte classification (Ingest), a prefetch hint (Query)
 //   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store
 //   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar, CSIMD)
 //   Query         -> store -> learning base / star schema results         (depends on Columnar, CSIMD)
+//   CBuildInfo    -> header-only C: the git commit `./run package` bakes in ("dev" otherwise)
 //   extract       -> the CLI (argument parsing, progress, exit codes)
+//
+// Linux only (glibc): the sources call Glibc directly (file I/O, locks, clocks, threads) and
+// no Darwin build is maintained or tested, so no Apple platform is declared here.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -15,7 +19,6 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "extract",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "extract", targets: ["extract"]),
         .library(name: "Columnar", targets: ["Columnar"]),
@@ -38,6 +41,8 @@ let package = Package(
         .target(
             name: "CSIMD", path: "Sources/CSIMD"),
         .target(
+            name: "CBuildInfo", path: "Sources/CBuildInfo"),
+        .target(
             name: "Ingest", dependencies: ["Columnar", "CSIMD"],
             path: "Sources/Ingest", swiftSettings: swiftSettings),
         .target(
@@ -46,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "extract",
             dependencies: [
-                "Columnar", "Ingest", "Query",
+                "Columnar", "Ingest", "Query", "CBuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/extract", swiftSettings: swiftSettings),

@@ -2,12 +2,11 @@
 // libFuzzer targets for the Parquet reader. A separate package so the main package and CI are
 // untouched; it depends on the root package by path and links only its `Columnar` library.
 // Build and run with ./run.sh (see README.md): the targets only link with
-// `-sanitize=fuzzer`, which supplies `main`.
+// `-sanitize=fuzzer`, which supplies `main`. Linux only, like the root package.
 import PackageDescription
 
 let package = Package(
     name: "extract-fuzz",
-    platforms: [.macOS("13.0")],
     dependencies: [
         .package(name: "extract", path: ".."),
     ],

@@ -19,7 +19,7 @@ struct ExtractCLI: ParsableCommand {
         4 corrupt or invalid data, 5 output not writable, 6 too many rejected lines,
         69 verb not implemented yet.
         """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [
             LearningBaseCommand.self,
             IngestCommand.self,
