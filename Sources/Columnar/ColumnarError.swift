@@ -41,12 +41,39 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .io(let path, let op, let errno): "\(path): \(op) failed (errno \(errno))"
+        case .io(let path, _, _): "\(path): \(reason)"
         case .corrupt(let loc, let reason): "\(loc): corrupt Parquet: \(reason)"
         case .unsupported(let loc, let feature): "\(loc): unsupported Parquet feature: \(feature)"
         case .codec(let codec, let reason): "\(codec): \(reason)"
         case .invalidArgument(let message): message
         case .store(let path, let reason): "\(path): \(reason)"
+        }
+    }
+
+    /// What failed, in words, without the path: "create failed: no space left on device".
+    /// For `.io` the OS error is spelled out (`FileIO.errorText`), never a raw errno number;
+    /// other cases give their whole description.
+    public var reason: String {
+        switch self {
+        case .io(_, let op, let errno): "\(op) failed: \(FileIO.errorText(errno))"
+        default: description
+        }
+    }
+
+    /// The same error with every path that starts with `temporary` (a hidden temporary file or
+    /// folder of the run) rewritten to start with `final` (the path the user named), so that no
+    /// message names a temporary the user never asked for.
+    public func relocated(from temporary: String, to final: String) -> ColumnarError {
+        func fix(_ path: String) -> String {
+            guard !temporary.isEmpty, path.hasPrefix(temporary) else { return path }
+            return final + path.dropFirst(temporary.count)
+        }
+        switch self {
+        case .io(let path, let op, let errno): return .io(path: fix(path), operation: op, errno: errno)
+        case .corrupt(var loc, let reason): loc.file = fix(loc.file); return .corrupt(loc, reason: reason)
+        case .unsupported(var loc, let feature): loc.file = fix(loc.file); return .unsupported(loc, feature: feature)
+        case .store(let path, let reason): return .store(path: fix(path), reason: reason)
+        case .codec, .invalidArgument: return self
         }
     }
 }

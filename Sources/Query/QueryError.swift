@@ -20,3 +20,19 @@ public enum QueryError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension QueryError {
+    /// The same error with the run's hidden temporary path (`temporary`, a prefix) replaced by
+    /// the path the user named (`final`) wherever it appears, so that messages name the user's
+    /// output, never `.NAME.tmp-PID`.
+    public func relocated(from temporary: String, to final: String) -> QueryError {
+        guard !temporary.isEmpty else { return self }
+        switch self {
+        case .outputNotWritable(let path, let reason):
+            let p = path.hasPrefix(temporary) ? final + path.dropFirst(temporary.count) : path
+            return .outputNotWritable(path: p, reason: reason.replacing(temporary, with: final))
+        case .columnar(let e): return .columnar(e.relocated(from: temporary, to: final))
+        case .invalidWindow, .missingStore: return self
+        }
+    }
+}

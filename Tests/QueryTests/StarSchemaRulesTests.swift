@@ -247,6 +247,8 @@ final class StarSchemaRulesTests: XCTestCase {
         // A crash between "rename LAKE away" and "rename new in": the old lake is hidden.
         try fm.createDirectory(atPath: root + "/.lake.old-\(dead)/users", withIntermediateDirectories: true)
         _ = fm.createFile(atPath: root + "/.lake.old-\(dead)/users/marker", contents: Data())
+        // Every lake this tool writes carries its marker (the next write replaces only such a lake).
+        _ = fm.createFile(atPath: root + "/.lake.old-\(dead)/" + LakeMarker.fileName, contents: Data(LakeMarker.contents))
         try fm.createDirectory(atPath: root + "/.lake.tmp-\(dead)/songs", withIntermediateDirectories: true)
         // A live process's temporary folder (this test's own pid counts as live for others).
         try fm.createDirectory(atPath: root + "/.lake.tmp-1", withIntermediateDirectories: true)

@@ -8,6 +8,16 @@ import Darwin
 /// calls of the Columnar module go through this file; each failure becomes
 /// `ColumnarError.io(path:operation:errno:)`.
 public enum FileIO {
+    /// The OS error `code` in words, lower case, as `strerror` spells it in the C locale
+    /// ("no space left on device", "read-only file system", "is a directory", "permission
+    /// denied"); an unknown code gives "system error N". Used by every message that reports a
+    /// failed system call: no message shows a bare errno number.
+    public static func errorText(_ code: Int32) -> String {
+        guard let text = strerror(code).map({ String(cString: $0) }), !text.isEmpty,
+              !text.hasPrefix("Unknown error") else { return "system error \(code)" }
+        return text.prefix(1).lowercased() + text.dropFirst()
+    }
+
     /// Reads a whole file into memory. Memory: the file's size.
     public static func readAll(_ path: String) throws(ColumnarError) -> [UInt8] {
         let handle = try ReadHandle(path: path)

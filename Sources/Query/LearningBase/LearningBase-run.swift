@@ -55,7 +55,11 @@ extension LearningBase {
     /// (a device or FIFO such as /dev/stdout is written directly: `OutputTarget`).
     ///
     /// Errors: `.missingStore` (no store / no events), `.columnar` (a corrupt store file, named),
-    /// `.outputNotWritable` (cannot create or write the output), `.invalidWindow` (bad format).
+    /// `.outputNotWritable` (cannot create or write the output; an output that is inside the
+    /// store — a part file, `_manifest.json`, `.lock`, any new name in it, through links or
+    /// `..` — is refused before anything is written), `.invalidWindow` (bad format).
+    /// Temporaries: stale `.NAME.tmp-PID` files of dead runs beside the output are removed first;
+    /// this run's temporary is registered with `InterruptCleanup` (removed on SIGINT/SIGTERM).
     /// A window without data is not an error: a header-only output and a warning.
     /// Memory: per worker, one decoded row group per store file in the window plus one user;
     /// at most `OutputChunking.window(workers:)` chunk results (texts or encoded row groups).
@@ -66,26 +70,44 @@ extension LearningBase {
         let plan = try StoreScan.plan(store: store, window: window)
         let workers = max(1, workers)
         let target = try OutputTarget.resolve(path)
+        try OutputSafety.refuseStoreOverlap(output: path, store: store)
+        if case .replace(let final, _) = target { try OutputSafety.refuseStoreOverlap(output: final, store: store) }
         let temp = target.writePath
         var keepTemp = false
         defer { if !keepTemp, case .replace = target { try? FileIO.remove(temp) } }
+        var cleanup: Int?
+        if case .replace(let final, let temporary) = target {
+            // Temporaries of dead runs (SIGKILL) go first; this run's go on SIGINT/SIGTERM.
+            StaleTemporaries.removeFiles(beside: final)
+            let aside = FileIO.hiddenSibling(of: final, suffix: ".old-\(getpid())")
+            cleanup = InterruptCleanup.shared.register {
+                unlink(temporary)
+                if !FileIO.exists(final) { _ = rename(aside, final) }
+            }
+        }
+        defer { if let cleanup { InterruptCleanup.shared.unregister(cleanup) } }
 
         let chunking: OutputChunking = format == .csv ? .csv : .parquet
         let chunks = UserSplit.ranges(runs: plan.runs, window: window,
                                       workers: chunking.chunkCount(runs: plan.runs, window: window))
         let workerCount = min(workers, chunks.count)
         let stats: [ExecutionStats]
-        switch format {
-        case .csv:
-            stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
-        case .parquet:
-            stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
+        do throws(QueryError) {
+            switch format {
+            case .csv:
+                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
+            case .parquet:
+                stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
+            }
+        } catch {
+            throw error.relocated(from: temp, to: path)  // messages name the user's output, not the temporary
         }
+        PausePoint.reach("learning-base-before-rename")
         if case .replace(let final, _) = target {
             do {
                 try FileIO.replaceFile(temp, final)
             } catch {
-                throw .outputNotWritable(path: path, reason: error.description)
+                throw .outputNotWritable(path: path, reason: error.relocated(from: temp, to: path).reason)
             }
         }
         keepTemp = true  // renamed: nothing left to clean up
@@ -114,7 +136,7 @@ extension LearningBase {
             CSVSink.appendHeader(to: &header)
             try handle.write(Array(header))
         } catch {
-            throw .outputNotWritable(path: path, reason: error.description)
+            throw .outputNotWritable(path: path, reason: error.reason)
         }
         let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
         let chunking = OutputChunking.csv
@@ -143,7 +165,7 @@ extension LearningBase {
             return total
         }
         try writer.finish()
-        do { try handle.close() } catch { throw .outputNotWritable(path: path, reason: error.description) }
+        do { try handle.close() } catch { throw .outputNotWritable(path: path, reason: error.reason) }
         return stats + [shared.warmedStats]
     }
 
@@ -156,7 +178,7 @@ extension LearningBase {
         do {
             file = try ParquetWriter(path: temp, schema: ParquetOutput.schema, options: ParquetOutput.options)
         } catch {
-            throw .outputNotWritable(path: path, reason: error.description)
+            throw .outputNotWritable(path: path, reason: error.reason)
         }
         let writer = WriterBox(file)
         let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
@@ -180,14 +202,14 @@ extension LearningBase {
                     sequencer.complete(c, group, write: { (g: EncodedRowGroup?) throws(QueryError) in
                         guard let g else { return }
                         do throws(ColumnarError) { try writer.file.append(g) } catch {
-                            throw .outputNotWritable(path: path, reason: error.description)
+                            throw .outputNotWritable(path: path, reason: error.reason)
                         }
                     }, recycle: { _ in })
                 }
                 return total
             }
             try sequencer.finish(path: path)
-            do throws(ColumnarError) { try file.close() } catch { throw .outputNotWritable(path: path, reason: error.description) }
+            do throws(ColumnarError) { try file.close() } catch { throw .outputNotWritable(path: path, reason: error.reason) }
         } catch {
             file.abandon()
             throw error

@@ -49,29 +49,52 @@ public enum StarSchemaLake {
 
     /// Runs `body` to fill a fresh hidden folder beside LAKE (passed to it), then swaps it in
     /// for LAKE as described above. Any error from `body` removes the folder and leaves LAKE as
-    /// it was (errors other than `QueryError` become `.outputNotWritable`).
-    public static func atomically(lake: String, _ body: (String) throws -> Summary) throws(QueryError) -> Summary {
+    /// it was (errors other than `QueryError` become `.outputNotWritable`, naming LAKE, never
+    /// the hidden folder).
+    ///
+    /// Safety (`LakeMarker.checkTarget`): LAKE must be absent, an empty folder or a lake this
+    /// tool wrote (it holds `_extract_lake.json`, which every new lake gets); with `store`, LAKE
+    /// must neither be the store, nor lie inside it, nor contain it. While it runs, the hidden
+    /// folders are registered with `InterruptCleanup`, so SIGINT/SIGTERM removes them (and puts
+    /// the old lake back if the signal came between the two renames).
+    public static func atomically(lake: String, store: String? = nil,
+                                  _ body: (String) throws -> Summary) throws(QueryError) -> Summary {
         let trimmed = lake.count > 1 && lake.hasSuffix("/") ? String(lake.dropLast()) : lake
         let (parent, name) = split(trimmed)
         let id = getpid()
         let temporary = parent + "/." + name + ".tmp-\(id)"
         let old = parent + "/." + name + ".old-\(id)"
+        let dying = parent + "/." + name + ".del-\(id)"
+        if let store { try OutputSafety.refuseStoreOverlap(output: lake, store: store) }
         if FileIO.exists(trimmed), !FileIO.isDirectory(trimmed) {
             throw .outputNotWritable(path: lake, reason: "exists and is not a directory")
         }
         do { try recover(lake: trimmed) } catch { throw .outputNotWritable(path: lake, reason: error.description) }
+        try LakeMarker.checkTarget(lake: trimmed, store: store)
+        let cleanup = InterruptCleanup.shared.register {
+            // Renamed away first: a writer still running can add nothing under the old name.
+            if rename(temporary, dying) == 0 { try? LakeDirectory.removeTree(dying) }
+            if FileIO.exists(old) {
+                if !FileIO.exists(trimmed) { _ = rename(old, trimmed) } else { try? LakeDirectory.removeTree(old) }
+            }
+        }
+        defer { InterruptCleanup.shared.unregister(cleanup) }
+        func failure(_ error: ColumnarError) -> QueryError {
+            .outputNotWritable(path: lake, reason: error.relocated(from: temporary, to: trimmed).reason)
+        }
         let summary: Summary
         do {
             try LakeDirectory.removeTree(temporary)
             try FileIO.makeDirectories(temporary)
+            try LakeMarker.write(into: temporary)
             summary = try body(temporary)
             try FileIO.syncDirectory(temporary)
         } catch let error as QueryError {
             try? LakeDirectory.removeTree(temporary)
-            throw error
+            throw error.relocated(from: temporary, to: trimmed)
         } catch let error as ColumnarError {
             try? LakeDirectory.removeTree(temporary)
-            throw .outputNotWritable(path: lake, reason: error.description)
+            throw failure(error)
         } catch {
             try? LakeDirectory.removeTree(temporary)
             throw .outputNotWritable(path: lake, reason: "\(error)")
@@ -96,7 +119,7 @@ public enum StarSchemaLake {
         } catch let error as QueryError {
             throw error
         } catch let error as ColumnarError {
-            throw .outputNotWritable(path: lake, reason: error.description)
+            throw failure(error)
         } catch {
             throw .outputNotWritable(path: lake, reason: "\(error)")
         }
@@ -138,17 +161,18 @@ public enum StarSchemaLake {
 
     /// Cleans up after an interrupted `write` of `lake` by a process that is no longer running:
     /// a `.<name>.old-<pid>` with no LAKE (crash between the two renames) is renamed back to LAKE
-    /// (the previous lake returns), any other `.old-`/`.tmp-` folder is deleted. Folders of a
+    /// (the previous lake returns), any other `.old-`/`.tmp-`/`.del-` folder (`.del-`: a
+    /// temporary lake an interrupted run was deleting) is deleted. Folders of a
     /// live process (a concurrent writer) are left alone. Called by `write`.
     public static func recover(lake: String) throws(ColumnarError) {
         let (parent, name) = split(lake)
         guard FileIO.isDirectory(parent) else { return }
         let me = getpid()
         for entry in try FileIO.list(parent).sorted() {
-            let oldPrefix = "." + name + ".old-", tmpPrefix = "." + name + ".tmp-"
-            let isOld = entry.hasPrefix(oldPrefix)
-            guard isOld || entry.hasPrefix(tmpPrefix),
-                  let pid = Int32(entry.dropFirst(isOld ? oldPrefix.count : tmpPrefix.count)) else { continue }
+            let oldPID = StaleTemporaries.pid(of: entry, name: name, infix: ".old-")
+            let isOld = oldPID != nil
+            guard let pid = oldPID ?? StaleTemporaries.pid(of: entry, name: name, infix: ".tmp-")
+                    ?? StaleTemporaries.pid(of: entry, name: name, infix: ".del-") else { continue }
             if pid != me, kill(pid, 0) == 0 || errno == EPERM { continue }
             let path = parent + "/" + entry
             if isOld, !FileIO.exists(lake) {

@@ -65,16 +65,26 @@ public enum StarSchemaStore {
     /// their month's file before the next day is read. An earlier run's crash is cleaned up
     /// first (the old lake put back), even when this run then fails.
     ///
+    /// Refuses (`.outputNotWritable`) an `output` that is the store, inside it or contains it,
+    /// and a non-empty folder without `_extract_lake.json` (`LakeMarker`).
+    ///
     /// Memory: the catalogue, one log part file, one day's songplays (sorted copies included),
     /// one pending row group per open writer, and one record per user.
     public static func run(store: String, output: String, window: TimeWindow?,
                            options: ParquetWriterOptions = .init()) throws(QueryError) -> StarSchemaLake.Summary {
         let lake = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
+        // A missing store is reported after the recovery (which puts a crashed run's old lake
+        // back); a store that opens is checked against LAKE before anything beside LAKE is
+        // touched: never the store, inside it or around it.
+        let opened: Result<(Store, DatasetManifest, DatasetManifest), QueryError>
+        do throws(QueryError) { opened = .success(try open(store)) } catch { opened = .failure(error) }
+        if case .success = opened { try OutputSafety.refuseStoreOverlap(output: lake, store: store) }
         do { try StarSchemaLake.recover(lake: lake) } catch { throw .outputNotWritable(path: output, reason: error.description) }
-        let (st, logManifest, songManifest) = try open(store)
+        let (st, logManifest, songManifest) = try opened.get()
+        try LakeMarker.checkTarget(lake: lake, store: store)
         var builder = try StarSchemaBuilder(songs: try readCatalogue(st, songManifest), window: window)
         let days = window?.dayRange
-        return try StarSchemaLake.atomically(lake: lake) { temporary throws in
+        return try StarSchemaLake.atomically(lake: lake, store: store) { temporary throws in
             let plays = try MonthPartitionedWriter(directory: temporary + "/songplays", schema: StarSchemaTables.songplaysSchema,
                                                    options: options)
             let time = try MonthPartitionedWriter(directory: temporary + "/time", schema: StarSchemaTables.timeSchema,
@@ -94,6 +104,7 @@ public enum StarSchemaStore {
             try plays.finish()
             try time.finish()
             CrashPoint.reach("lake-after-first-table")
+            PausePoint.reach("lake-after-first-table")
             var summary = StarSchemaLake.Summary()
             summary.rows["songplays"] = plays.rows
             summary.files["songplays"] = plays.files
