@@ -28,10 +28,12 @@ enum CLIError: Error, CustomStringConvertible {
 /// | code | meaning |
 /// |------|---------|
 /// | 1    | internal error (a bug: please report) |
-/// | 2    | usage error (bad option value, start >= end) |
+/// | 2    | usage error: unknown verb or option, missing or malformed option value, a value out of |
+/// |      | range (`--max-rejects -1`, `--workers 0`, `--scale inf`), start >= end |
 /// | 3    | missing input file or store |
 /// | 4    | corrupt or invalid data |
-/// | 5    | output not writable |
+/// | 5    | output not writable, or refused: a directory given as an output file, an output inside |
+/// |      | the store, a lake path that is (in, around) the store or a folder extract did not write |
 /// | 6    | too many rejected lines (`--max-rejects`) |
 /// | 69   | verb not implemented yet |
 enum ErrorReporting {
@@ -46,8 +48,8 @@ enum ErrorReporting {
             }
         case let e as ColumnarError:
             switch e {
-            case .io(_, _, let errno) where errno == ENOENT: return (3, e.description)
             case .io(_, let op, _) where op.hasPrefix("write") || op.hasPrefix("create"): return (5, e.description)
+            case .io(_, _, let errno) where errno == ENOENT: return (3, e.description)
             case .io: return (4, e.description)
             case .corrupt, .unsupported, .codec: return (4, e.description)
             case .store: return (3, e.description)
@@ -84,6 +86,47 @@ enum ErrorReporting {
             printError("extract: \(message)")
             throw ExitCode(code)
         }
+    }
+}
+
+/// The entry point: parses the arguments, runs the verb, and maps every failure to the
+/// documented exit codes. ArgumentParser's own usage errors (unknown option, missing or
+/// malformed value, `validate()` failures) exit 64 (EX_USAGE) by default: here they exit 2, like
+/// every other usage error. A first argument that is neither an option nor a verb is an
+/// unknown verb (named, with the list of verbs), not a missing `--start` of the default verb.
+/// SIGINT/SIGTERM clean-up (`SignalCleanup`) is installed before any verb runs.
+extension ExtractCLI {
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let message = ErrorReporting.unknownVerbMessage(arguments) {
+            printError("extract: \(message)")
+            Glibc.exit(2)
+        }
+        SignalCleanup.install()
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                printError(fullMessage(for: error))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+extension ErrorReporting {
+    /// The verbs `extract` knows, as typed on the command line.
+    static var verbs: [String] {
+        ExtractCLI.configuration.subcommands.compactMap { $0.configuration.commandName }
+    }
+
+    /// A message when the first argument is a bare word that is not a verb (nor `help`), else nil.
+    static func unknownVerbMessage(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !verbs.contains(first) else { return nil }
+        return "unknown verb '\(first)' (verbs: \(verbs.joined(separator: ", ")); see `extract --help`)"
     }
 }
 

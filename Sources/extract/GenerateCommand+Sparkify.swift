@@ -12,16 +12,16 @@ import Glibc
 /// (at most 14,896 songs, the size of the real catalogue; at least 100 songs and 50 users);
 /// 30 days from 2018-11-01 (like the sample; `--month` does not apply). The same (scale, seed)
 /// gives the same bytes, and a log set and a catalogue generated with the same (scale, seed)
-/// belong together (events name catalogue songs). The output folder must not exist: files are
+/// belong together (events name catalogue songs). The output folder must not exist (exit 5): files are
 /// written into a hidden sibling folder renamed to it at the end.
 func runSparkifyGenerate(format: String, scale: Double, seed: UInt64, output: String, quiet: Bool) throws {
     guard let kind = SparkifyFormat(rawValue: format) else {
         throw CLIError.usage("unknown --format '\(format)' (rees46, sparkify-logs or sparkify-songs)")
     }
-    guard scale > 0, scale <= 1000 else { throw CLIError.usage("--scale must be in (0, 1000] (got \(scale))") }
+    try OptionCheck.scale(scale, maximum: GenerateCommand.maximumScale)
     guard output != "-" else { throw CLIError.usage("--format \(format) writes a folder, not standard output") }
     let target = output.count > 1 && output.hasSuffix("/") ? String(output.dropLast()) : output
-    guard !FileIO.exists(target) else { throw CLIError.usage("\(target) already exists (give a new folder)") }
+    guard !FileIO.exists(target) else { throw CLIError.outputNotWritable("\(target): already exists (give a new folder)") }
     let options = sparkifyGeneratorOptions(scale: scale, seed: seed)
     let slash = target.lastIndex(of: "/")
     let parent = slash.map { String(target[..<$0]) } ?? "."
@@ -30,6 +30,8 @@ func runSparkifyGenerate(format: String, scale: Double, seed: UInt64, output: St
     let progress = ProgressLine(quiet: quiet)
     let started = MonotonicClock.now()
     let generator = SparkifyGenerator(options: options)
+    let cleanup = InterruptCleanup.shared.register { removeTreeBestEffort(tmp) }
+    defer { InterruptCleanup.shared.unregister(cleanup) }
     do {
         try FileIO.makeDirectories(tmp)
         let what: String
@@ -46,7 +48,7 @@ func runSparkifyGenerate(format: String, scale: Double, seed: UInt64, output: St
     } catch {
         progress.finish()
         removeTreeBestEffort(tmp)  // leave no half-written folder behind
-        throw error
+        throw error.relocated(from: tmp, to: target)  // name the user's folder, not the hidden one
     }
 }
 

@@ -41,13 +41,14 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run {
+            if let maxRejects { try OptionCheck.integer(maxRejects, "--max-rejects", atLeast: 0) }
             guard format == "rees46" else {
                 try runSparkifyIngest(format: format, inputs: inputs, store: store, quiet: quiet, replace: replace,
                                       maxRejects: maxRejects)
                 return
             }
             guard !inputs.isEmpty else { throw CLIError.usage("give at least one input file (or - for stdin)") }
-            guard maxBufferedRows >= 1000 else { throw CLIError.usage("--max-buffered-rows must be at least 1000") }
+            try OptionCheck.integer(maxBufferedRows, "--max-buffered-rows", atLeast: 1000)
             AllocatorTuning.retainFreedMemory()
             let line = ProgressLine(quiet: quiet)
             var options = IngestOptions(encoder: ParquetPartEncoder())

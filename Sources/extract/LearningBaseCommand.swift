@@ -42,12 +42,15 @@ struct LearningBaseCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (each merges the same files over its own user-id range).")
     var workers: Int = 2
 
+    /// More threads than this only add memory (one decoded row group per file each).
+    static let maximumWorkers = 256
+
     func run() throws {
         try ErrorReporting.run {
+            try OptionCheck.integer(workers, "--workers", atLeast: 1, atMost: Self.maximumWorkers)
             let window = try TimeWindow(start: start, end: end)
             let path = output ?? LearningBase.defaultOutputName(window)
             let chosen = try OutputFormat.resolve(format, path: path)
-            guard workers >= 1 else { throw CLIError.usage("--workers must be at least 1") }
             let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers)
             for warning in report.warnings { printError("extract: warning: \(warning)") }
             printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "

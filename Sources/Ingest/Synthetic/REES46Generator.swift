@@ -30,10 +30,15 @@ public struct REES46Generator: Sendable {
     }
 
     /// Parses "YYYY-MM".
+    /// The largest scale `init?(monthText:scale:seed:)` accepts: every derived count (rows,
+    /// users, sessions) stays far below `Int.max`, so no conversion traps.
+    public static let maximumScale = 1000.0
+
+    /// Nil for a malformed month or a scale that is not finite, not positive or above `maximumScale`.
     public init?(monthText: String, scale: Double, seed: UInt64 = 46) {
         let parts = monthText.split(separator: "-")
         guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), (1...12).contains(m), y >= 1970, y < 10000,
-              scale > 0 else { return nil }
+              scale.isFinite, scale > 0, scale <= Self.maximumScale else { return nil }
         self.init(year: y, month: m, scale: scale, seed: seed)
     }
 
