@@ -73,7 +73,8 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(var loc, let reason): loc.file = fix(loc.file); return .corrupt(loc, reason: reason)
         case .unsupported(var loc, let feature): loc.file = fix(loc.file); return .unsupported(loc, feature: feature)
         case .store(let path, let reason): return .store(path: fix(path), reason: reason)
-        case .codec, .invalidArgument: return self
+        case .invalidArgument(let message): return .invalidArgument(temporary.isEmpty ? message : message.replacing(temporary, with: final))
+        case .codec: return self
         }
     }
 }

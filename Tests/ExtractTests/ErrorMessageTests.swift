@@ -28,6 +28,8 @@ final class ErrorMessageTests: XCTestCase {
         let q = QueryError.outputNotWritable(path: "/d/.x.csv.tmp-42", reason: "/d/.x.csv.tmp-42: write failed: no space left on device")
         XCTAssertEqual(q.relocated(from: "/d/.x.csv.tmp-42", to: "/d/x.csv").description,
                        "/d/x.csv: cannot write output: /d/x.csv: write failed: no space left on device")
+        XCTAssertEqual(ColumnarError.invalidArgument("writer failed: \(io.description)").relocated(from: tmp, to: lake),
+                       .invalidArgument("writer failed: /d/lake/songs/part-00000.parquet: create failed: no space left on device"))
         XCTAssertEqual(ColumnarError.io(path: "/other", operation: "open", errno: EACCES).relocated(from: tmp, to: lake),
                        .io(path: "/other", operation: "open", errno: EACCES))
     }

@@ -49,7 +49,7 @@ final class OrderedChunkWriter: @unchecked Sendable {
         let handle = handle
         sequencer.complete(index, buffer, write: { (b: RawBytes) throws(QueryError) in
             do throws(ColumnarError) { try handle.write(b.bytes) } catch {
-                throw .outputNotWritable(path: handle.path, reason: error.description)
+                throw .outputNotWritable(path: handle.path, reason: error.reason)
             }
         }, recycle: { b in
             var b = b
@@ -66,7 +66,7 @@ final class OrderedChunkWriter: @unchecked Sendable {
     func flushIfHead(_ index: Int, _ buffer: inout RawBytes) throws(QueryError) {
         guard try sequencer.isHead(index) else { return }
         do throws(ColumnarError) { try handle.write(buffer.bytes) } catch {
-            let e = QueryError.outputNotWritable(path: handle.path, reason: error.description)
+            let e = QueryError.outputNotWritable(path: handle.path, reason: error.reason)
             fail(e)
             throw e
         }
