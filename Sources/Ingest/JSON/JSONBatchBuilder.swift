@@ -154,8 +154,12 @@ public struct JSONBatchBuilder: Sendable {
                 guard let ms = JSONNumber.int64(p, span.start, span.end) else {
                     return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not whole epoch milliseconds", category: "\"\(spec.key)\": not whole epoch milliseconds")
                 }
-                let (us, overflow) = ms.multipliedReportingOverflow(by: 1000)
-                guard !overflow else { return JSONRowError("\"\(spec.key)\": \(ms) out of range", category: "\"\(spec.key)\": out of range") }
+                // Years 0001...9999 only (the day partitions' range): anything else is rejected,
+                // never converted (a day number of an extreme value would overflow).
+                guard ms >= Self.minEpochMillis, ms <= Self.maxEpochMillis else {
+                    return JSONRowError("\"\(spec.key)\": \(ms) out of range (years 1 to 9999)", category: "\"\(spec.key)\": out of range")
+                }
+                let us = ms * 1000
                 cells[spec.column] = .int(us)
             }
         }
@@ -179,6 +183,10 @@ public struct JSONBatchBuilder: Sendable {
         rowCount += 1
         return nil
     }
+
+    /// Epoch milliseconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the accepted range.
+    static let minEpochMillis: Int64 = -62_135_596_800_000
+    static let maxEpochMillis: Int64 = 253_402_300_799_999
 
     /// The value of a string cell when it is an optional '-' and 1...18 ASCII digits.
     private static func decimalInteger(_ cell: Cell, _ p: UnsafeRawBufferPointer, _ scratch: [UInt8]) -> Int64? {

@@ -27,6 +27,12 @@ public struct JSONReject: Sendable, Equatable, CustomStringConvertible {
 /// Errors never stop the stream: a syntax error rejects the text from the object's start to the
 /// resynchronisation point (the next line whose first non-blank byte is `{`), reported at the
 /// line of the error; a type error rejects the object, reported at the line it starts on.
+///
+/// Streaming (`parseAvailable` with `final` false): the buffer may end anywhere; parsing stops
+/// before the first object whose outcome could change with more input (the scan ran out of
+/// bytes, or the text a syntax error rejects runs to the end of the buffer), so that the caller
+/// can read on and call again from there. The records and rejects are then the same whatever
+/// the read sizes are.
 /// Memory: none beyond the builder and the rejects.
 public enum JSONObjectStream {
     /// Parses `p` (holding only whole objects). `firstLine` is the line number of `p[0]`.
@@ -34,6 +40,17 @@ public enum JSONObjectStream {
     @discardableResult
     public static func parse(_ p: UnsafeRawBufferPointer, firstLine: Int, source: String,
                              builder: inout JSONBatchBuilder, rejects: inout [JSONReject]) -> Int {
+        parseAvailable(p, firstLine: firstLine, atFileStart: firstLine == 1, final: true, source: source,
+                       builder: &builder, rejects: &rejects).line
+    }
+
+    /// Parses the objects of `p` whose outcome is settled: all of them when `final` (the end of
+    /// the input), else up to the first one that more input could change. `atFileStart`: skip a
+    /// UTF-8 byte-order mark at `p[0]`. Returns the offset parsed up to (`p.count` when `final`)
+    /// and the line number there.
+    public static func parseAvailable(_ p: UnsafeRawBufferPointer, firstLine: Int, atFileStart: Bool, final: Bool,
+                                      source: String, builder: inout JSONBatchBuilder,
+                                      rejects: inout [JSONReject]) -> (line: Int, consumed: Int) {
         var line = firstLine
         var counted = 0
         func lineAt(_ offset: Int) -> Int {
@@ -46,7 +63,7 @@ public enum JSONObjectStream {
         }
         var i = 0
         // A UTF-8 byte-order mark at the start of a file is ignored.
-        if firstLine == 1, p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3; counted = 3 }
+        if atFileStart, p.count >= 3, p[0] == 0xEF, p[1] == 0xBB, p[2] == 0xBF { i = 3; counted = 3 }
         while true {
             JSONScanner.skipWhitespace(p, &i)
             if i >= p.count { break }
@@ -61,6 +78,9 @@ public enum JSONObjectStream {
                 }
                 i = end
             } catch {
+                if !final && (error.truncated || resynchronise(p, from: start) >= p.count) {
+                    return (lineAt(start), start)
+                }
                 // An object cut short (a truncated line) runs into the next line starting with
                 // '{': reject just its own lines, at its start line; else resume after the error.
                 let next = resynchronise(p, from: start)
@@ -80,7 +100,7 @@ public enum JSONObjectStream {
                 }
             }
         }
-        return lineAt(p.count)
+        return (lineAt(p.count), p.count)
     }
 
     /// The start of the next line (after `from`) whose first non-blank byte is `{`, or the end.

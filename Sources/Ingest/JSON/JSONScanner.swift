@@ -23,12 +23,16 @@ public struct JSONSpan: Sendable, Equatable {
 }
 
 /// A JSON syntax error: what was wrong and the byte offset where it was found.
+/// `truncated`: the scan ran out of bytes (the buffer ends inside the value), so more input
+/// could make the same text valid; a reader of a stream reads on before judging it.
 public struct JSONSyntaxError: Error, Sendable, Equatable {
     public var reason: String
     public var offset: Int
-    public init(_ reason: String, at offset: Int) {
+    public var truncated: Bool
+    public init(_ reason: String, at offset: Int, truncated: Bool = false) {
         self.reason = reason
         self.offset = offset
+        self.truncated = truncated
     }
 }
 
@@ -83,7 +87,7 @@ public struct JSONScanner: Sendable {
         Self.skipWhitespace(p, &i)
         if i < p.count, p[i] == UInt8(ascii: "}") { return i &+ 1 }
         while true {
-            guard i < p.count else { throw JSONSyntaxError("unterminated object", at: i) }
+            guard i < p.count else { throw JSONSyntaxError("unterminated object", at: i, truncated: true) }
             guard p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: i) }
             let keyStart = i &+ 1
             let (keyEnd, keyEscaped) = try Self.scanString(p, from: i)
@@ -97,13 +101,13 @@ public struct JSONScanner: Sendable {
                 slot = keyIndex(p, keyStart, keyEnd)
             }
             Self.skipWhitespace(p, &i)
-            guard i < p.count, p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError("expected ':' after key", at: i) }
+            guard i < p.count, p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError("expected ':' after key", at: i, truncated: i >= p.count) }
             i &+= 1
             Self.skipWhitespace(p, &i)
             let span = try Self.scanValue(p, &i, depth: 1)
             if let slot { slots[slot] = span }
             Self.skipWhitespace(p, &i)
-            guard i < p.count else { throw JSONSyntaxError("unterminated object", at: i) }
+            guard i < p.count else { throw JSONSyntaxError("unterminated object", at: i, truncated: true) }
             if p[i] == UInt8(ascii: ",") {
                 i &+= 1
                 Self.skipWhitespace(p, &i)
@@ -131,7 +135,8 @@ public struct JSONScanner: Sendable {
                      UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i &+= 2
                 case UInt8(ascii: "u"):
-                    guard i &+ 5 < p.count, JSONString.hexValue(p[i &+ 2]) != nil, JSONString.hexValue(p[i &+ 3]) != nil,
+                    guard i &+ 5 < p.count else { throw JSONSyntaxError("unterminated string", at: from, truncated: true) }
+                    guard JSONString.hexValue(p[i &+ 2]) != nil, JSONString.hexValue(p[i &+ 3]) != nil,
                           JSONString.hexValue(p[i &+ 4]) != nil, JSONString.hexValue(p[i &+ 5]) != nil else {
                         throw JSONSyntaxError("invalid \\u escape", at: i)
                     }
@@ -144,12 +149,12 @@ public struct JSONScanner: Sendable {
             if c < 0x20 { throw JSONSyntaxError("control character in string", at: i) }
             i &+= 1
         }
-        throw JSONSyntaxError("unterminated string", at: from)
+        throw JSONSyntaxError("unterminated string", at: from, truncated: true)
     }
 
     /// Scans one value at `p[i]`, advancing `i` past it; returns its span.
     static func scanValue(_ p: UnsafeRawBufferPointer, _ i: inout Int, depth: Int) throws(JSONSyntaxError) -> JSONSpan {
-        guard i < p.count else { throw JSONSyntaxError("expected a value", at: i) }
+        guard i < p.count else { throw JSONSyntaxError("expected a value", at: i, truncated: true) }
         let start = i
         switch p[i] {
         case UInt8(ascii: "\""):
@@ -179,8 +184,12 @@ public struct JSONScanner: Sendable {
     @inline(__always)
     static func literal(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ word: StaticString) throws(JSONSyntaxError) {
         let n = word.utf8CodeUnitCount
-        guard i &+ n <= p.count else { throw JSONSyntaxError("invalid literal", at: i) }
         let w = word.utf8Start
+        guard i &+ n <= p.count else {
+            // A prefix of the word cut by the end of the buffer may complete with more input.
+            for k in 0..<(p.count &- i) where p[i &+ k] != w[k] { throw JSONSyntaxError("invalid literal", at: i) }
+            throw JSONSyntaxError("invalid literal", at: i, truncated: true)
+        }
         for k in 0..<n where p[i &+ k] != w[k] { throw JSONSyntaxError("invalid literal", at: i) }
         i &+= n
     }
@@ -194,7 +203,7 @@ public struct JSONScanner: Sendable {
             while i < p.count, p[i] &- 0x30 < 10 { i &+= 1 }
             return i &- s
         }
-        guard i < p.count, p[i] &- 0x30 < 10 else { throw JSONSyntaxError("invalid number", at: start) }
+        guard i < p.count, p[i] &- 0x30 < 10 else { throw JSONSyntaxError("invalid number", at: start, truncated: i >= p.count) }
         if p[i] == UInt8(ascii: "0") {
             i &+= 1
             if i < p.count, p[i] &- 0x30 < 10 { throw JSONSyntaxError("leading zero in number", at: start) }
@@ -203,12 +212,12 @@ public struct JSONScanner: Sendable {
         }
         if i < p.count, p[i] == UInt8(ascii: ".") {
             i &+= 1
-            guard digits(&i) > 0 else { throw JSONSyntaxError("invalid number", at: start) }
+            guard digits(&i) > 0 else { throw JSONSyntaxError("invalid number", at: start, truncated: i >= p.count) }
         }
         if i < p.count, p[i] | 0x20 == UInt8(ascii: "e") {
             i &+= 1
             if i < p.count, p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-") { i &+= 1 }
-            guard digits(&i) > 0 else { throw JSONSyntaxError("invalid number", at: start) }
+            guard digits(&i) > 0 else { throw JSONSyntaxError("invalid number", at: start, truncated: i >= p.count) }
         }
     }
 
@@ -223,16 +232,16 @@ public struct JSONScanner: Sendable {
         if i < p.count, p[i] == close { i &+= 1; return }
         while true {
             if isObject {
-                guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: i) }
+                guard i < p.count, p[i] == UInt8(ascii: "\"") else { throw JSONSyntaxError("expected a string key", at: i, truncated: i >= p.count) }
                 i = try scanString(p, from: i).end &+ 1
                 skipWhitespace(p, &i)
-                guard i < p.count, p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError("expected ':' after key", at: i) }
+                guard i < p.count, p[i] == UInt8(ascii: ":") else { throw JSONSyntaxError("expected ':' after key", at: i, truncated: i >= p.count) }
                 i &+= 1
                 skipWhitespace(p, &i)
             }
             _ = try scanValue(p, &i, depth: depth &+ 1)
             skipWhitespace(p, &i)
-            guard i < p.count else { throw JSONSyntaxError(isObject ? "unterminated object" : "unterminated array", at: i) }
+            guard i < p.count else { throw JSONSyntaxError(isObject ? "unterminated object" : "unterminated array", at: i, truncated: true) }
             if p[i] == UInt8(ascii: ",") {
                 i &+= 1
                 skipWhitespace(p, &i)

@@ -16,9 +16,9 @@ public enum SparkifyFormat: String, Sendable, CaseIterable {
 
 /// Reads Sparkify JSON files into typed `RecordBatch`es.
 ///
-/// A file is read in chunks of `chunkBytes` cut just before a line starting with `{` (so JSON
-/// lines and pretty-printed top-level objects are never split); a single object larger than a
-/// chunk grows the chunk. Memory: about two chunks plus the batch being built (`batchRows` rows).
+/// A file is read in chunks of `chunkBytes`; an object cut by a chunk's end is parsed once the
+/// next read completes it (see `read`). Memory: a chunk plus the largest object (at most
+/// `maxPendingBytes`) plus the batch being built (`batchRows` rows).
 public struct SparkifyJSONReader: Sendable {
     public let format: SparkifyFormat
     public var chunkBytes: Int
@@ -61,8 +61,17 @@ public struct SparkifyJSONReader: Sendable {
     /// Parses one file, calling `onBatch` with each batch of accepted rows (at least every
     /// `batchRows` rows and once at the end when rows remain) and `onProgress` with the bytes read
     /// so far. Returns the rejected records. Throws only when the file cannot be read.
-    public func read(path: String, onBatch: (RecordBatch) throws -> Void,
+    ///
+    /// The file is read in `chunkBytes` reads appended to the unparsed rest of the previous one;
+    /// `JSONObjectStream.parseAvailable` parses what is settled and the rest waits for the next
+    /// read, so the result never depends on where reads end (an object larger than a chunk, or
+    /// one with nested objects starting lines, is whole). Only a pending rest beyond
+    /// `maxPendingBytes` (an object or malformed text that large) is judged without more input.
+    /// `name`: the source named in rejects (default `path`; a spooled stream's copy is read
+    /// under the stream's name).
+    public func read(path: String, name: String? = nil, onBatch: (RecordBatch) throws -> Void,
                      onProgress: (Int) -> Void = { _ in }) throws -> [JSONReject] {
+        let sourceName = name ?? path
         let handle: ReadHandle
         do { handle = try ReadHandle(path: path) } catch { throw IngestError.io(source: path, reason: error.description) }
         defer { handle.close() }
@@ -70,48 +79,38 @@ public struct SparkifyJSONReader: Sendable {
         var rejects: [JSONReject] = []
         var line = 1
         var offset = 0
-        var carry: [UInt8] = []
-        var want = chunkBytes
-        while offset < handle.size || !carry.isEmpty {
-            let n = min(want, handle.size - offset)
-            var chunk = carry
+        var atFileStart = true
+        var pending: [UInt8] = []
+        while true {
+            let n = min(chunkBytes, handle.size - offset)
             if n > 0 {
-                do { chunk += try handle.read(offset: offset, count: n) } catch {
+                do { pending += try handle.read(offset: offset, count: n) } catch {
                     throw IngestError.io(source: path, reason: error.description)
                 }
                 offset += n
             }
             let atEnd = offset >= handle.size
-            let cut = atEnd ? chunk.count : Self.lastObjectLineStart(chunk)
-            if cut == 0 {
-                // No cut point yet: one object is larger than the chunk; read more.
-                carry = chunk
-                want *= 2
-                continue
+            let final = atEnd || pending.count >= Self.maxPendingBytes
+            let (nextLine, consumed) = pending.withUnsafeBytes { raw in
+                JSONObjectStream.parseAvailable(raw, firstLine: line, atFileStart: atFileStart, final: final, source: sourceName,
+                                                builder: &builder, rejects: &rejects)
             }
-            want = chunkBytes
-            line = chunk.withUnsafeBytes { raw in
-                JSONObjectStream.parse(UnsafeRawBufferPointer(rebasing: raw[0..<cut]), firstLine: line, source: path,
-                                       builder: &builder, rejects: &rejects)
+            if consumed > 0 {
+                line = nextLine
+                atFileStart = false
+                pending.removeFirst(consumed)
             }
-            carry = Array(chunk[cut...])
             if builder.rowCount >= batchRows || (atEnd && builder.rowCount > 0) {
                 try onBatch(try builder.finish())
             }
-            onProgress(offset - carry.count)
+            onProgress(offset - pending.count)
             if atEnd { break }
         }
         if builder.rowCount > 0 { try onBatch(try builder.finish()) }
         return rejects
     }
 
-    /// Offset of the start of the last line that begins with `{` (after a newline), or 0.
-    static func lastObjectLineStart(_ bytes: [UInt8]) -> Int {
-        var i = bytes.count - 1
-        while i > 0 {
-            if bytes[i] == UInt8(ascii: "{"), bytes[i - 1] == 0x0A { return i }
-            i -= 1
-        }
-        return 0
-    }
+    /// The most unparsed bytes held while waiting for an object's end: 256 MiB (a constant, so
+    /// the result does not depend on `chunkBytes`).
+    static let maxPendingBytes = 256 << 20
 }
