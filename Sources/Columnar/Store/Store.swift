@@ -69,9 +69,11 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Starts a write transaction on `dataset` (created with `schema` if new; an existing
-    /// dataset must have the same schema). Blocks while another writer holds the store lock.
-    public func begin(dataset: String, schema: Schema, sortedBy: [String]? = nil) throws(ColumnarError) -> StoreTransaction {
-        guard let lock = try StoreLock(storePath: path, wait: true) else {
+    /// dataset must have the same schema). Blocks while another writer holds the store lock,
+    /// after calling `waiting` with one line saying so and naming the holder (pid and host).
+    public func begin(dataset: String, schema: Schema, sortedBy: [String]? = nil,
+                      waiting: ((String) -> Void)? = nil) throws(ColumnarError) -> StoreTransaction {
+        guard let lock = try StoreLock(storePath: path, wait: true, waiting: waiting) else {
             throw .store(path: path, reason: "store is locked")
         }
         try recover()

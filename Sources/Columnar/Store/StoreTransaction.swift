@@ -109,8 +109,18 @@ public final class StoreTransaction: @unchecked Sendable {
     /// complete and fsynced. Releases the lock.
     public func commit(sources: [SourceRecord]) throws(ColumnarError) {
         guard !finished else { throw .invalidArgument("transaction already finished") }
+        var manifest: DatasetManifest
+        do {
+            manifest = try store.manifest(dataset: dataset) ?? DatasetManifest(dataset: dataset, schema: schema, sortedBy: sortedBy)
+        } catch { abandon(); throw error }
+        // A source already committed (and not being replaced) is never committed twice: the
+        // transaction is abandoned (its files removed).
+        let committed = Set(manifest.sources.map(\.contentHash)).subtracting(replacedSources)
+        if let dup = sources.first(where: { committed.contains($0.contentHash) }) {
+            abandon()
+            throw .store(path: store.datasetPath(dataset), reason: "source \(dup.path) (\(dup.contentHash)) is already committed; not storing it twice")
+        }
         defer { finished = true; lock.unlock() }
-        var manifest = try store.manifest(dataset: dataset) ?? DatasetManifest(dataset: dataset, schema: schema, sortedBy: sortedBy)
         var deletes: [String] = []
         if !replacedSources.isEmpty {
             for k in manifest.partitions.indices {

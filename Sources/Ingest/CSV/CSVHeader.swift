@@ -1,13 +1,17 @@
 /// The header line of a REES46 CSV: which field index holds each required column.
 /// Columns are found by name in any order; other columns (e.g. pandas' unnamed index) are
 /// ignored. Names are compared exactly after unquoting (a UTF-8 BOM and CR already removed).
+/// A name given twice (empty names aside) makes the header invalid: which column holds the
+/// values would be a guess.
 public struct CSVHeader: Sendable, Equatable {
     public let names: [String]
     /// Field index of each of `EventsDataset.requiredColumns`, in that order.
     public let indices: [Int]
 
-    /// Nil plus the missing names when a required column is absent.
-    public static func parse(_ line: UnsafeRawBufferPointer, required: [String]) -> (CSVHeader?, missing: [String]) {
+    /// Nil plus the missing names when a required column is absent; nil plus `duplicate` when a
+    /// non-empty name occurs twice.
+    public static func parse(_ line: UnsafeRawBufferPointer, required: [String])
+        -> (CSVHeader?, missing: [String], duplicate: String?) {
         var entries = ContiguousArray<UInt32>()
         var copy = [UInt8](line)
         copy.append(0x0A)
@@ -23,12 +27,16 @@ public struct CSVHeader: Sendable, Equatable {
                 start = end + 1
             }
         }
+        var seenNames = Set<String>()
+        for n in names where !n.isEmpty {
+            if !seenNames.insert(n).inserted { return (nil, [], n) }
+        }
         var indices: [Int] = []
         var missing: [String] = []
         for r in required {
             if let i = names.firstIndex(of: r) { indices.append(i) } else { missing.append(r) }
         }
-        return missing.isEmpty ? (CSVHeader(names: names, indices: indices), []) : (nil, missing)
+        return missing.isEmpty ? (CSVHeader(names: names, indices: indices), [], nil) : (nil, missing, nil)
     }
 }
 
@@ -59,5 +67,19 @@ enum CSVField {
             }
         }
         return raw
+    }
+
+    /// Whether the quoted field `b[s..<e]` (opening with `"`) has its closing quote, with the
+    /// scanner's escape rule (`\` escapes the next byte). False for a quote left open at the
+    /// end of its line, including a `\"` that ends the line.
+    static func closes(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Bool {
+        var i = s + 1
+        while i < e {
+            let c = b[i]
+            if c == 0x5C { i += 2; continue }
+            if c == 0x22 { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -6,7 +6,10 @@ import CSIMD
 /// * a `"` opens a quoted field only at the very start of a field; inside, `\` escapes the next
 ///   byte (so `\"` never closes) and the next bare `"` closes; after the close, the field runs
 ///   on as plain bytes up to the next separator (univocity's STOP_AT_DELIMITER);
-/// * commas and newlines inside a quoted field are data.
+/// * commas inside a quoted field are data; a newline always ends the row, inside quotes too
+///   (Spark's default `multiLine=false`: the reference reads one physical line per record). A
+///   row whose quote is still open at its newline is the consumer's to reject
+///   (`CSVField.closes`), so one bad quote costs one line, never the rest of the file.
 ///
 /// Output: `entries` receives one `UInt32` per structural byte, its offset in the buffer, with
 /// `newlineFlag` set for row ends. The state is reset at `start` (a row start). `scan` returns
@@ -33,6 +36,15 @@ public enum CSVScanner {
         @inline(__always)
         mutating func step<Sink: EntrySink>(_ c: UInt8, at pos: Int, _ entries: inout Sink) {
             if inQuote {
+                if c == 0x0A {
+                    // multiLine=false: a newline ends the row even inside quotes (and even
+                    // right after a `\`); the consumer rejects the row (`CSVField.closes`).
+                    inQuote = false
+                    entries.add(UInt32(truncatingIfNeeded: pos) | CSVScanner.newlineFlag)
+                    fieldStart = pos + 1
+                    lastRowEnd = pos + 1
+                    return
+                }
                 if pos < skipUntil { return }
                 if c == 0x5C { skipUntil = pos + 2 } else if c == 0x22 { inQuote = false }
             } else if c == 0x2C {

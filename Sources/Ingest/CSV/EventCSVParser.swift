@@ -56,23 +56,14 @@ struct EventCSVParser {
         return end
     }
 
-    /// Parses the final bytes of the input (no newline needed at the end). A remainder that
-    /// is an unterminated quoted field is rejected as one line.
+    /// Parses the final bytes of the input (no newline needed at the end): one last line.
     mutating func parseFinal(_ tail: UnsafeRawBufferPointer) throws(ColumnarError) {
         guard !tail.isEmpty else { return }
         var copy = [UInt8](tail)
         if copy.last != 0x0A { copy.append(0x0A) }
         var failure: ColumnarError?
         copy.withUnsafeBytes { (b: UnsafeRawBufferPointer) in
-            do throws(ColumnarError) {
-                let end = try parse(b)
-                if end < b.count {
-                    rowsRead += 1
-                    var rest = UnsafeRawBufferPointer(rebasing: b[end..<(b.count - 1)])
-                    if rest.last == 0x0D { rest = UnsafeRawBufferPointer(rebasing: rest[0..<(rest.count - 1)]) }
-                    try rejects.record(line: line, reasons: RejectReason.unterminatedQuote.bit, rejected: true, raw: rest)
-                }
-            } catch { failure = error }
+            do throws(ColumnarError) { _ = try parse(b) } catch { failure = error }
         }
         if let failure { throw failure }
     }
@@ -92,6 +83,7 @@ struct EventCSVParser {
         var quoted = false
         for e in entries {
             let pos = Int(e & ~CSVScanner.newlineFlag)
+            let thisFieldStart = fieldStart
             if nFields <= fieldCount {
                 starts[nFields] = fieldStart
                 ends[nFields] = pos
@@ -106,18 +98,20 @@ struct EventCSVParser {
                 rowEnd -= 1
                 if nFields <= fieldCount + 1 { ends[nFields - 1] = max(starts[nFields - 1], rowEnd) }
             }
+            // Every row is one physical line (the scanner ends rows at every newline).
             let rowLine = line
             line += 1
-            if quoted {
-                var k = rowStart
-                while k < pos { if b[k] == 0x0A { line += 1 }; k += 1 }
-            }
             if nFields == 1 && rowEnd == rowStart {
                 // blank line: skipped
             } else {
                 rowsRead += 1
                 let raw = UnsafeRawBufferPointer(rebasing: b[rowStart..<rowEnd])
-                if nFields != fieldCount {
+                if quoted, thisFieldStart < pos, b[thisFieldStart] == 0x22,
+                   !CSVField.closes(b, thisFieldStart, pos) {
+                    // A quote still open at the end of its line (only the last field can be:
+                    // an open quote runs to the newline): this line only is rejected.
+                    try rejects.record(line: rowLine, reasons: RejectReason.unterminatedQuote.bit, rejected: true, raw: raw)
+                } else if nFields != fieldCount {
                     try rejects.record(line: rowLine, reasons: RejectReason.wrongFieldCount.bit, rejected: true, raw: raw)
                 } else {
                     try row(b, starts, ends, ascii: ascii, line: rowLine, raw: raw)
@@ -170,6 +164,7 @@ struct EventCSVParser {
         case .exact(let v): active.price.append(v)
         case .coerced(let v): active.price.append(v); reasons |= RejectReason.priceNormalized.bit
         case .invalid: active.price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
+        case .outOfRange(let v): active.price.append(v); reasons |= RejectReason.priceOutOfRange.bit
         }
         reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &active.userId,
                              .userIdNormalized, .userIdInvalid)

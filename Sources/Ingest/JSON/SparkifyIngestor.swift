@@ -42,20 +42,36 @@ public struct SparkifyIngestor {
         let started = IngestClock.now()
         let files = try SparkifyJSONReader.expandInputs(inputs)
         guard !files.isEmpty else { throw .io(source: inputs.joined(separator: " "), reason: "no .json files found") }
+        // Streams (named pipes, `<(...)`) are read once, to a temporary copy, before the lock:
+        // their bytes are then hashed and parsed like a file's (never sized by fstat).
+        var spooled: [String: String] = [:]
+        defer { for copy in spooled.values { StreamSpool.remove(copy) } }
+        for path in files where InputReader.isStream(path) && spooled[path] == nil {
+            spooled[path] = try StreamSpool.spool(path)
+        }
+
+        let txn: StoreTransaction
+        do {
+            txn = try store.begin(dataset: format.dataset, schema: format.datasetSchema,
+                                  sortedBy: format == .logs ? ["ts"] : nil, waiting: options.message)
+        } catch { throw .columnar(error) }
+        // The known sources are read under the lock (two ingests of one file: the second sees
+        // the first's commit), and `commit` checks again.
         let existing: DatasetManifest?
-        do { existing = try store.manifest(dataset: format.dataset) } catch { throw .columnar(error) }
+        do { existing = try store.manifest(dataset: format.dataset) } catch { txn.abandon(); throw .columnar(error) }
         let known = Set((existing?.sources ?? []).map(\.contentHash))
 
-        // Identify every source first (cheap next to parsing): skipped ones never start a transaction.
-        var todo: [(path: String, hash: String, size: Int)] = []
+        // Identify every source first (cheap next to parsing): all skipped, nothing is written.
+        var todo: [(path: String, file: String, hash: String, size: Int)] = []
         var reports: [SourceReport] = []
         var seen = Set<String>()
         for path in files {
             let hash: String, size: Int
+            let file = spooled[path] ?? path
             do {
-                hash = try ContentHasher.identity(ofFile: path, known: known)
-                size = try FileIO.size(path)
-            } catch { throw .io(source: path, reason: error.description) }
+                hash = try ContentHasher.identity(ofFile: file, known: known)
+                size = try FileIO.size(file)
+            } catch { txn.abandon(); throw .io(source: path, reason: error.description) }
             if seen.contains(hash) || (known.contains(hash) && !options.replace) {
                 options.message?("\(path): already ingested (same content), skipped; use --replace to redo it")
                 reports.append(SourceReport(source: path, skipped: true, contentHash: hash, bytes: size, rowsRead: 0,
@@ -64,15 +80,12 @@ public struct SparkifyIngestor {
                 continue
             }
             seen.insert(hash)
-            todo.append((path, hash, size))
+            todo.append((path, file, hash, size))
         }
-        guard !todo.isEmpty else { return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started) }
-
-        let txn: StoreTransaction
-        do {
-            txn = try store.begin(dataset: format.dataset, schema: format.datasetSchema,
-                                  sortedBy: format == .logs ? ["ts"] : nil)
-        } catch { throw .columnar(error) }
+        guard !todo.isEmpty else {
+            txn.abandon()
+            return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started)
+        }
         var records: [SourceRecord] = []
         var totalRejected = 0
         let totalBytes = todo.reduce(0) { $0 + $1.size }
@@ -100,7 +113,7 @@ public struct SparkifyIngestor {
                 var stored = 0
                 let rejects: [JSONReject]
                 do {
-                    rejects = try reader.read(path: source.path, onBatch: { batch in
+                    rejects = try reader.read(path: source.file, name: source.path, onBatch: { batch in
                         if let batcher {
                             try batcher.append(batch, source: source.hash)
                         } else {

@@ -19,9 +19,17 @@ import Columnar
 /// while parsing (stdin always; a duplicate found once read is discarded). A store written
 /// before the `xxh64:` digests records `crc32:` ones: a source that may match one (stdin, or a
 /// file of such a source's size) also computes that digest, so it is recognised (skipped, or
-/// replaced under its old identity with `replace`) and never ingested twice.
+/// replaced under its old identity with `replace`) and never ingested twice. The known sources
+/// are read under the store lock (taken before any source is read), and `commit` checks again
+/// that no committed source has the same hash: two ingests of one file started together store
+/// it once.
 ///
-/// Headers of every file source are validated before anything is written.
+/// Headers of every regular file are validated before the store lock is taken. Streams (a
+/// named pipe, `<(...)`, stdin) are opened before the lock too (open() of a FIFO waits for a
+/// writer; it never does so holding the lock) and read once, from that descriptor; their
+/// header is checked when their turn comes (a bad one abandons the whole transaction).
+/// An ingest that finds the lock held says so through `IngestOptions.message`, naming the
+/// holder (pid and host), then waits.
 /// Memory: bounded by `IngestOptions.maxBufferedRows` (see there), never by the input size.
 ///
 /// ### Semantics (docs/learning-base.md §2–§3) and the documented differences from Spark's reader
@@ -33,8 +41,11 @@ import Columnar
 ///   trailing fields with NULL and ignore extra ones; we refuse to guess (a truncated last line
 ///   of a cut dump is the typical case) and keep the line in `_rejects/` instead.
 /// * A missing or unparseable event_time REJECTS the line (the reference drops it too).
-/// * Quoted fields may contain newlines (Spark's default `multiLine=false` would split them).
-///   Inside quotes only `\"` is unescaped; RFC-4180 `""` is kept raw as Spark does.
+/// * One physical line is one record, as the reference reads (`multiLine=false`): a quote
+///   still open at the end of its line (also a `\"` ending a quoted field) REJECTS that line
+///   only, as "unterminated quoted field"; the next line is parsed on its own. So stored +
+///   rejected = lines read (blank lines aside). Inside quotes only `\"` is unescaped; RFC-4180
+///   `""` is kept raw as Spark does.
 /// * Non-ASCII digits in timestamps and Java hex-float prices are NULL here (out of scope of
 ///   byte-exact compatibility per docs/learning-base.md).
 /// * A source with a new content hash is a new source even at the same path (its rows are
@@ -57,19 +68,37 @@ public struct Ingestor {
 
     public func ingest(sources: [InputSource]) throws(IngestError) -> IngestReport {
         let started = IngestClock.now()
-        for case .file(let path) in sources { _ = try Self.readHeader(.file(path)) }
+        // Streams (named pipes, `<(...)`, devices) can be opened and read once only, and open()
+        // of a FIFO blocks until a writer comes: they are opened here, before the store lock, and
+        // read from that one descriptor (their header is checked when their turn comes; the
+        // transaction is then abandoned if it is bad). Regular files: headers checked now.
+        var streams: [Int: InputReader] = [:]
+        for (index, source) in sources.enumerated() {
+            guard case .file(let path) = source else { continue }
+            if InputReader.isStream(path) {
+                streams[index] = try InputReader(source, readSize: options.chunkBytes)
+            } else {
+                _ = try Self.readHeader(source)
+            }
+        }
+        let txn: StoreTransaction
+        do {
+            txn = try store.begin(dataset: EventsDataset.name, schema: EventsDataset.schema, sortedBy: EventsDataset.sortedBy,
+                                  waiting: options.message)
+        } catch { throw .columnar(error) }
+        // The known sources are read under the lock (a concurrent ingest of the same file
+        // commits first or waits), and checked again by `commit`.
         let existing: DatasetManifest?
-        do { existing = try store.manifest(dataset: EventsDataset.name) } catch { throw .columnar(error) }
+        do { existing = try store.manifest(dataset: EventsDataset.name) } catch {
+            txn.abandon()
+            throw .columnar(error)
+        }
         let knownHashes = Set((existing?.sources ?? []).map(\.contentHash))
         let knownSizes = Set((existing?.sources ?? []).map(\.size))
         // An older store records pre-`xxh64:` digests: a source that may match one also computes
         // that digest while it is read (stdin, or a file of a known size).
         let legacySizes = Set((existing?.sources ?? []).filter { ContentHasher.isLegacy($0.contentHash) }.map(\.size))
 
-        let txn: StoreTransaction
-        do {
-            txn = try store.begin(dataset: EventsDataset.name, schema: EventsDataset.schema, sortedBy: EventsDataset.sortedBy)
-        } catch { throw .columnar(error) }
         let writer = PartWriterThread(transaction: txn, encoder: options.encoder)
         var reports: [SourceReport] = []
         var records: [SourceRecord] = []
@@ -80,7 +109,7 @@ public struct Ingestor {
         do throws(IngestError) {
             for (index, source) in sources.enumerated() {
                 var legacyHash = !legacySizes.isEmpty
-                if case .file(let path) = source, let size = try? FileIO.size(path) {
+                if case .file(let path) = source, streams[index] == nil, let size = try? FileIO.size(path) {
                     legacyHash = legacySizes.contains(size)
                     if knownSizes.contains(size) {
                         let h: String
@@ -92,8 +121,15 @@ public struct Ingestor {
                     }
                 }
                 let label = "pending-\(index)"
+                let reader: InputReader
+                if let stream = streams.removeValue(forKey: index) {
+                    stream.computeLegacyDigest(legacyHash)
+                    reader = stream
+                } else {
+                    reader = try InputReader(source, readSize: options.chunkBytes, legacyHash: legacyHash)
+                }
                 let (report, record, rejectsTemp, legacyDigest) = try ingestOne(
-                    source, label: label, txn: txn, writer: writer, rejectedBefore: totalRejected, legacyHash: legacyHash)
+                    reader, label: label, txn: txn, writer: writer, rejectedBefore: totalRejected)
                 let hash = report.contentHash
                 // The digest under which the store already holds these bytes (either format), if any.
                 let knownAs = [hash, legacyDigest].compactMap { $0 }.first { knownHashes.contains($0) }
@@ -147,11 +183,11 @@ public struct Ingestor {
     }
 
     /// Parses one source completely, submitting its day buffers to the writer.
-    /// Also returns the rejects temporary file and, with `legacyHash`, the pre-`xxh64:` digest.
-    private func ingestOne(_ source: InputSource, label: String, txn: StoreTransaction, writer: PartWriterThread,
-                           rejectedBefore: Int, legacyHash: Bool)
+    /// Also returns the rejects temporary file and the pre-`xxh64:` digest when the reader computes it.
+    private func ingestOne(_ reader: InputReader, label: String, txn: StoreTransaction, writer: PartWriterThread,
+                           rejectedBefore: Int)
         throws(IngestError) -> (SourceReport, SourceRecord, String?, String?) {
-        let reader = try InputReader(source, readSize: options.chunkBytes, legacyHash: legacyHash)
+        let source = reader.source
         let buf = ScanBuffer(capacity: 2 * options.chunkBytes)
         let header = try Self.readHeader(reader: reader, into: buf)
         var rejectsTemp: String?
@@ -176,7 +212,7 @@ public struct Ingestor {
                 let end = try parser.parse(buf.bytes)
                 if end == 0 && buf.count > (64 << 20) {
                     throw IngestError.malformed(source: source.name, line: parser.line,
-                                                reason: "a row longer than 64 MiB (unterminated quoted field?)")
+                                                reason: "a line longer than 64 MiB")
                 }
                 target = end == 0 ? buf.count + options.chunkBytes : options.chunkBytes
                 buf.removeFirst(end)
@@ -230,13 +266,16 @@ public struct Ingestor {
     }
 
     /// Reads until the end of the header line; returns it parsed and the bytes it used
-    /// (BOM and line end included). Throws `.badHeader` for an empty input or a missing column.
+    /// (BOM and line end included). Throws `.badHeader` for an empty input, a missing or
+    /// duplicated column, or CR-only line ends.
     static func readHeader(reader: InputReader, into scan: ScanBuffer) throws(IngestError)
         -> (header: CSVHeader, consumed: Int) {
         var scanned = 0
         var newline: Int?
         while newline == nil {
             if let k = scan.bytes[scanned...].firstIndex(of: 0x0A) { newline = k; break }
+            // No LF yet but a CR followed by a byte: CR-only line ends, refused below.
+            if scan.bytes[scanned..<max(scanned, scan.count - 1)].contains(0x0D) { break }
             scanned = scan.count
             if !(try reader.read(into: scan)) { break }
             if scan.count > (16 << 20) { throw .badHeader(source: reader.source.name, reason: "no header line in the first 16 MiB") }
@@ -244,12 +283,20 @@ public struct Ingestor {
         let buf = scan.bytes
         if buf.isEmpty { throw .badHeader(source: reader.source.name, reason: "empty input: no header line") }
         let lineEnd = newline ?? buf.count
+        // CR-only line ends (classic Mac OS): the whole file would read as one header line.
+        if let cr = buf[0..<lineEnd].firstIndex(of: 0x0D), cr + 1 < buf.count, buf[cr + 1] != 0x0A {
+            throw .badHeader(source: reader.source.name,
+                             reason: "lines end with CR only (no LF after the CR ending the header line): convert the line ends to LF or CRLF (e.g. tr '\\r' '\\n')")
+        }
         var start = 0
         if buf.count >= 3, buf[0] == 0xEF, buf[1] == 0xBB, buf[2] == 0xBF { start = 3 }
         var end = lineEnd
         if end > start, buf[end - 1] == 0x0D { end -= 1 }
-        let (header, missing) = CSVHeader.parse(UnsafeRawBufferPointer(rebasing: buf[start..<end]),
-                                                required: EventsDataset.requiredColumns)
+        let (header, missing, duplicate) = CSVHeader.parse(UnsafeRawBufferPointer(rebasing: buf[start..<end]),
+                                                           required: EventsDataset.requiredColumns)
+        if let duplicate {
+            throw .badHeader(source: reader.source.name, reason: "column \"\(duplicate)\" appears twice in the header")
+        }
         guard let header else {
             throw .badHeader(source: reader.source.name, reason: "missing required column(s) \(missing.joined(separator: ", ")) in the header")
         }

@@ -36,7 +36,7 @@ final class InputReader {
     private var sniffed = false
     private(set) var hasher: ContentHasher
     private(set) var eof = false
-    /// Size of the file (nil for stdin).
+    /// Size of a regular file (nil for stdin and streams).
     let fileSize: Int?
 
     /// `legacyHash`: also compute the pre-`xxh64:` digest (`ContentHasher.legacyDigest`).
@@ -58,11 +58,30 @@ final class InputReader {
                 close(fd)
                 throw .io(source: path, reason: "is a directory")
             }
-            fileSize = Int(st.st_size)
+            let type = st.st_mode & S_IFMT
+            fileSize = type == S_IFREG ? Int(st.st_size) : nil
         }
     }
 
     deinit { if fd > 0 { close(fd) } }
+
+    /// Whether `path` names something that can be read only once, as a stream: a FIFO (also
+    /// the `/dev/fd/N` of a shell's `<(...)`), a character device or a socket. Such an input
+    /// must be opened once (`open` of a FIFO blocks until a writer comes) and never sized by
+    /// `fstat`. False for regular files, directories and paths that do not exist.
+    static func isStream(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let type = st.st_mode & S_IFMT
+        return type == S_IFIFO || type == S_IFCHR || type == S_IFSOCK
+    }
+
+    /// Also computes the pre-`xxh64:` digest (`ContentHasher.legacyDigest`) when `on`; only
+    /// before the first read (a reader opened before the manifest was known).
+    func computeLegacyDigest(_ on: Bool) {
+        precondition(hasher.count == 0, "computeLegacyDigest after reading")
+        if on { hasher = ContentHasher(legacyToo: true) }
+    }
 
     /// Raw bytes consumed so far.
     var rawBytesRead: Int { hasher.count }
@@ -79,8 +98,14 @@ final class InputReader {
             out.didAppend(n)
             return true
         }
-        let n = try checked(raw.withUnsafeMutableBytes { readSome($0) })
+        var n = try checked(raw.withUnsafeMutableBytes { readSome($0) })
         if n == 0 { return try finish() }
+        // The gzip magic is two bytes; a pipe may deliver one at first: read until two are in.
+        while !sniffed && n < 2 {
+            let m = try checked(raw.withUnsafeMutableBytes { readSome(UnsafeMutableRawBufferPointer(rebasing: $0[n...])) })
+            if m == 0 { break }
+            n += m
+        }
         let chunk = raw.withUnsafeBytes { UnsafeRawBufferPointer(rebasing: $0[0..<n]) }
         hasher.update(chunk)
         if !sniffed {

@@ -19,6 +19,7 @@ public enum RejectReason: String, Sendable, CaseIterable, Codable {
     case priceNormalized = "price: normalized (trimmed, suffix or special literal)"
     case priceInvalid = "price: not a number, stored NULL"
     case invalidUTF8 = "invalid UTF-8 repaired"
+    case priceOutOfRange = "price: beyond the double range, stored as Spark converts it (Infinity or 0.0)"
 
     public var isRejection: Bool {
         switch self {

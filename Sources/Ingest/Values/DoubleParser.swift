@@ -11,7 +11,8 @@ import Darwin
 /// The Java decimal grammar is validated here (`[+-]? (d+ [. d*] | . d+) ([eE] [+-]? d+)? [fFdD]?`,
 /// `[+-]?NaN`, `[+-]?Infinity`); only then is `strtod` called on the validated digits, so
 /// `strtod`'s extra forms (hex, `inf` spellings, locale) can never leak in. Overflow → ±∞,
-/// underflow → ±0. Documented difference: Java hex floats (`0x1p3`) are NULL here.
+/// underflow → ±0, as `parseDouble` converts them, reported as `.outOfRange` (never silently).
+/// Documented difference: Java hex floats (`0x1p3`) are NULL here.
 /// Memory: a 64-byte stack buffer; longer numbers take one heap copy.
 public enum DoubleParser {
     public enum Outcome: Equatable, Sendable {
@@ -22,11 +23,15 @@ public enum DoubleParser {
         case coerced(Double)
         /// Non-empty text the reference turns into NULL: NULL stored, raw text recorded.
         case invalid
+        /// A finite literal beyond the double range: ±∞ for an overflow (`1e309`, 400 digits),
+        /// ±0.0 for an underflow of a non-zero value (`4.9e-325`), as `parseDouble` gives;
+        /// stored, raw text recorded.
+        case outOfRange(Double)
 
         public static func == (a: Outcome, b: Outcome) -> Bool {
             switch (a, b) {
             case (.null, .null), (.invalid, .invalid): return true
-            case (.exact(let x), .exact(let y)), (.coerced(let x), .coerced(let y)):
+            case (.exact(let x), .exact(let y)), (.coerced(let x), .coerced(let y)), (.outOfRange(let x), .outOfRange(let y)):
                 return x.bitPattern == y.bitPattern || (x.isNaN && y.isNaN)
             default: return false
             }
@@ -62,7 +67,12 @@ public enum DoubleParser {
         var suffixed = false
         if numeric, i < end, b[i] | 0x20 == 0x66 || b[i] | 0x20 == 0x64 { i += 1; suffixed = true }
         if numeric, i == end {
-            let value = convert(b, start, suffixed ? end - 1 : end)
+            let numberEnd = suffixed ? end - 1 : end
+            if let value = fastDecimal(b, start, numberEnd) {
+                return trimmed || suffixed ? .coerced(value) : .exact(value)
+            }
+            let value = strtodConvert(b, start, numberEnd)
+            if !value.isFinite || (value == 0 && hasNonZeroDigit(b, bodyStart, numberEnd)) { return .outOfRange(value) }
             return trimmed || suffixed ? .coerced(value) : .exact(value)
         }
         // Java's NaN / Infinity (case-sensitive, optional sign).
@@ -133,10 +143,17 @@ public enum DoubleParser {
         return negative ? -v : v
     }
 
-    /// strtod over validated text `b[s..<e]` (NUL-terminated copy).
-    private static func convert(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Double {
-        if let v = fastDecimal(b, s, e) { return v }
-        return strtodConvert(b, s, e)
+    /// Whether the mantissa of validated text `b[s..<e]` (sign already skipped) has a non-zero
+    /// digit (the exponent is not looked at).
+    private static func hasNonZeroDigit(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Bool {
+        var i = s
+        while i < e {
+            let c = b[i]
+            if c | 0x20 == 0x65 { return false }
+            if c &- 49 < 9 { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The strtod twin of `fastDecimal` (and the path for every other form).
