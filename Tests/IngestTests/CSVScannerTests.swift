@@ -98,7 +98,7 @@ final class CSVScannerTests: XCTestCase {
             var row: [String] = []
             var scratch: [UInt8] = []
             for e in entries {
-                let end = Int(e & ~CSVScanner.newlineFlag)
+                let end = Int(e & CSVScanner.offsetMask)
                 row.append(String(decoding: CSVField.content(raw, start, end, &scratch), as: UTF8.self))
                 start = end + 1
                 if e & CSVScanner.newlineFlag != 0 { rows.append(row); row = [] }

@@ -72,6 +72,24 @@ final class HostileCSVTests: XCTestCase {
         }
     }
 
+    /// #5 in the scan: a row end inside an open quote is flagged (`openQuoteFlag`), by the SSE2
+    /// scan and its scalar twin alike, at every alignment; the following row is not.
+    func testScannerFlagsRowEndsInsideAnOpenQuote() {
+        for shift in 0..<70 {
+            let text = String(repeating: "x", count: shift) + ",\"open\nnext,\"ok\"\n\"esc\\\"\nlast\n"
+            let bytes = Array(text.utf8)
+            var simd = ContiguousArray<UInt32>(), scalar = ContiguousArray<UInt32>()
+            bytes.withUnsafeBytes { raw in
+                _ = CSVScanner.scanSIMD(raw, start: 0, into: &simd)
+                _ = CSVScanner.scanScalar(raw, start: 0, into: &scalar)
+            }
+            XCTAssertEqual(simd, scalar, "shift \(shift)")
+            let rowEnds = simd.filter { $0 & CSVScanner.newlineFlag != 0 }
+            XCTAssertEqual(rowEnds.map { $0 & CSVScanner.openQuoteFlag != 0 }, [true, false, true, false], "shift \(shift)")
+            XCTAssertEqual(rowEnds.map { Int($0 & CSVScanner.offsetMask) }, bytes.indices.filter { bytes[$0] == 0x0A })
+        }
+    }
+
     /// #5 at the CLI-facing level: the summary names the reason.
     func testSummaryCountsTheUnterminatedQuote() throws {
         let dir = try TestPaths.temporaryDirectory(self).path

@@ -21,7 +21,7 @@ public struct CSVHeader: Sendable, Equatable {
             var start = 0
             var scratch: [UInt8] = []
             for e in entries {
-                let end = Int(e & ~CSVScanner.newlineFlag)
+                let end = Int(e & CSVScanner.offsetMask)
                 let value = CSVField.content(b, start, end, &scratch)
                 names.append(String(decoding: value, as: UTF8.self))
                 start = end + 1
@@ -67,19 +67,5 @@ enum CSVField {
             }
         }
         return raw
-    }
-
-    /// Whether the quoted field `b[s..<e]` (opening with `"`) has its closing quote, with the
-    /// scanner's escape rule (`\` escapes the next byte). False for a quote left open at the
-    /// end of its line, including a `\"` that ends the line.
-    static func closes(_ b: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Bool {
-        var i = s + 1
-        while i < e {
-            let c = b[i]
-            if c == 0x5C { i += 2; continue }
-            if c == 0x22 { return true }
-            i += 1
-        }
-        return false
     }
 }

@@ -8,11 +8,11 @@ import CSIMD
 ///   on as plain bytes up to the next separator (univocity's STOP_AT_DELIMITER);
 /// * commas inside a quoted field are data; a newline always ends the row, inside quotes too
 ///   (Spark's default `multiLine=false`: the reference reads one physical line per record). A
-///   row whose quote is still open at its newline is the consumer's to reject
-///   (`CSVField.closes`), so one bad quote costs one line, never the rest of the file.
+///   row end reached with a quote still open carries `openQuoteFlag`: the consumer rejects
+///   that line, so one bad quote costs one line, never the rest of the file.
 ///
 /// Output: `entries` receives one `UInt32` per structural byte, its offset in the buffer, with
-/// `newlineFlag` set for row ends. The state is reset at `start` (a row start). `scan` returns
+/// `newlineFlag` set for row ends (and `openQuoteFlag` for those inside an open quote). The state is reset at `start` (a row start). `scan` returns
 /// the offset just past the last row end found (`start` if none): bytes after it are the
 /// incomplete last row, rescanned with the next chunk.
 ///
@@ -21,9 +21,15 @@ import CSIMD
 /// the interesting bytes; `scanScalar` is its byte-at-a-time twin, the reference the tests
 /// compare against.
 /// Memory: the entries array (≈ 4 bytes per field; `scanSIMD` allocates room for 4 bytes per
-/// scanned byte, touched only as filled). Buffers must be smaller than 2 GiB.
+/// scanned byte, touched only as filled). Buffers must be smaller than 1 GiB (offsets use 30
+/// bits; the ingest's buffers stay under 64 MiB plus a chunk).
 public enum CSVScanner {
     public static let newlineFlag: UInt32 = 1 << 31
+    /// Set (with `newlineFlag`) on a row end reached inside a quoted field: a quote left open
+    /// at the end of its line (also a `\"` ending a quoted field).
+    public static let openQuoteFlag: UInt32 = 1 << 30
+    /// The offset bits of an entry.
+    public static let offsetMask: UInt32 = (1 << 30) - 1
 
     /// The quote state machine, shared by both scans.
     struct State {
@@ -38,9 +44,9 @@ public enum CSVScanner {
             if inQuote {
                 if c == 0x0A {
                     // multiLine=false: a newline ends the row even inside quotes (and even
-                    // right after a `\`); the consumer rejects the row (`CSVField.closes`).
+                    // right after a `\`), flagged so that the consumer rejects the row.
                     inQuote = false
-                    entries.add(UInt32(truncatingIfNeeded: pos) | CSVScanner.newlineFlag)
+                    entries.add(UInt32(truncatingIfNeeded: pos) | CSVScanner.newlineFlag | CSVScanner.openQuoteFlag)
                     fieldStart = pos + 1
                     lastRowEnd = pos + 1
                     return

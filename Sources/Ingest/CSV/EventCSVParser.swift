@@ -80,15 +80,12 @@ struct EventCSVParser {
         defer { bounds.deallocate() }
         let starts = UnsafeMutableBufferPointer(rebasing: bounds[0..<(fieldCount + 1)])
         let ends = UnsafeMutableBufferPointer(rebasing: bounds[(fieldCount + 1)...])
-        var quoted = false
         for e in entries {
-            let pos = Int(e & ~CSVScanner.newlineFlag)
-            let thisFieldStart = fieldStart
+            let pos = Int(e & CSVScanner.offsetMask)
             if nFields <= fieldCount {
                 starts[nFields] = fieldStart
                 ends[nFields] = pos
             }
-            if fieldStart < pos, b[fieldStart] == 0x22 { quoted = true }
             nFields += 1
             fieldStart = pos + 1
             if e & CSVScanner.newlineFlag == 0 { continue }
@@ -106,10 +103,8 @@ struct EventCSVParser {
             } else {
                 rowsRead += 1
                 let raw = UnsafeRawBufferPointer(rebasing: b[rowStart..<rowEnd])
-                if quoted, thisFieldStart < pos, b[thisFieldStart] == 0x22,
-                   !CSVField.closes(b, thisFieldStart, pos) {
-                    // A quote still open at the end of its line (only the last field can be:
-                    // an open quote runs to the newline): this line only is rejected.
+                if e & CSVScanner.openQuoteFlag != 0 {
+                    // A quote still open at the end of its line: this line only is rejected.
                     try rejects.record(line: rowLine, reasons: RejectReason.unterminatedQuote.bit, rejected: true, raw: raw)
                 } else if nFields != fieldCount {
                     try rejects.record(line: rowLine, reasons: RejectReason.wrongFieldCount.bit, rejected: true, raw: raw)
@@ -119,7 +114,6 @@ struct EventCSVParser {
             }
             rowStart = pos + 1
             nFields = 0
-            quoted = false
         }
     }
 
