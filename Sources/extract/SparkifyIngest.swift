@@ -23,6 +23,11 @@ func runSparkifyIngest(format: String, inputs: [String], store: String, quiet: B
         line.finish()
         if !quiet { printError(m) }
     }
+    // Waiting for another writer is said even with --quiet (a silent wait looks like a hang).
+    options.waiting = { m in
+        line.finish()
+        printError(m)
+    }
     let st = try Store(path: store, create: true)
     let report = try SparkifyIngestor(store: st, format: kind, options: options).ingest(inputs: inputs)
     line.finish()

@@ -145,27 +145,30 @@ final class IngestConcurrencyTests: XCTestCase {
     }
 
     /// #10: an ingest that finds the store locked says on stderr that it waits, and for whom
-    /// (the holder's pid and host from the lock file); the lock file then names the new holder.
+    /// (the holder's pid and host from the lock file), also with --quiet and for Sparkify
+    /// logs; the lock file then names the new holder.
     func testWaitingIngestNamesTheLockHolder() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        let store = dir + "/s"
-        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        let fd = open(store + "/.lock", O_RDWR | O_CREAT, 0o644)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        XCTAssertEqual(flock(fd, LOCK_EX), 0)
-        let holder = Array("pid \(getpid()) on testhost\n".utf8)
-        _ = holder.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        let r = try CLITests.start(["ingest", "--store", store, "--quiet", Self.octHead])
-        usleep(1_500_000)
-        XCTAssertTrue(r.process.isRunning, "the ingest must wait for the lock")
-        flock(fd, LOCK_UN)
-        wait(r.process, 60, "the waiting ingest")
-        let err = String(decoding: r.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(r.process.terminationStatus, 0, err)
-        XCTAssertTrue(err.contains("waiting"), err)
-        XCTAssertTrue(err.contains("pid \(getpid()) on testhost"), err)
-        let after = try String(contentsOfFile: store + "/.lock", encoding: .utf8)
-        XCTAssertTrue(after.hasPrefix("pid \(r.process.processIdentifier) on "), after)
+        for (k, args) in [["--quiet", Self.octHead], ["--format", "sparkify-logs", "--quiet", Self.logs]].enumerated() {
+            let store = dir + "/s\(k)"
+            try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+            let fd = open(store + "/.lock", O_RDWR | O_CREAT, 0o644)
+            XCTAssertGreaterThanOrEqual(fd, 0)
+            defer { close(fd) }
+            XCTAssertEqual(flock(fd, LOCK_EX), 0)
+            let holder = Array("pid \(getpid()) on testhost\n".utf8)
+            _ = holder.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+            let r = try CLITests.start(["ingest", "--store", store] + args)
+            usleep(1_500_000)
+            XCTAssertTrue(r.process.isRunning, "\(args): the ingest must wait for the lock")
+            flock(fd, LOCK_UN)
+            wait(r.process, 60, "the waiting ingest")
+            let err = String(decoding: r.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertEqual(r.process.terminationStatus, 0, err)
+            XCTAssertTrue(err.contains("waiting"), "\(args): \(err)")
+            XCTAssertTrue(err.contains("pid \(getpid()) on testhost"), "\(args): \(err)")
+            let after = try String(contentsOfFile: store + "/.lock", encoding: .utf8)
+            XCTAssertTrue(after.hasPrefix("pid \(r.process.processIdentifier) on "), after)
+        }
     }
 }

@@ -53,7 +53,8 @@ public struct SparkifyIngestor {
         let txn: StoreTransaction
         do {
             txn = try store.begin(dataset: format.dataset, schema: format.datasetSchema,
-                                  sortedBy: format == .logs ? ["ts"] : nil, waiting: options.message)
+                                  sortedBy: format == .logs ? ["ts"] : nil,
+                                  waiting: options.waiting ?? options.message)
         } catch { throw .columnar(error) }
         // The known sources are read under the lock (two ingests of one file: the second sees
         // the first's commit), and `commit` checks again.

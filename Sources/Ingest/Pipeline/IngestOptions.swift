@@ -33,6 +33,9 @@ public struct IngestOptions: Sendable {
     public var progress: (@Sendable (IngestProgress) -> Void)?
     /// Informational messages (e.g. "already ingested, skipped").
     public var message: (@Sendable (String) -> Void)?
+    /// Called once when the store lock is held by another writer, with a line naming it (pid
+    /// and host), before waiting for it (nil: `message` is used).
+    public var waiting: (@Sendable (String) -> Void)?
 
     public init(encoder: any PartEncoder) { self.encoder = encoder }
 }

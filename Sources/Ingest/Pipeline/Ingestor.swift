@@ -84,7 +84,7 @@ public struct Ingestor {
         let txn: StoreTransaction
         do {
             txn = try store.begin(dataset: EventsDataset.name, schema: EventsDataset.schema, sortedBy: EventsDataset.sortedBy,
-                                  waiting: options.message)
+                                  waiting: options.waiting ?? options.message)
         } catch { throw .columnar(error) }
         // The known sources are read under the lock (a concurrent ingest of the same file
         // commits first or waits), and checked again by `commit`.
