@@ -4,6 +4,8 @@ import Columnar
 public enum QueryError: Error, Sendable, CustomStringConvertible {
     /// Bad window or option (e.g. start >= end, malformed date).
     case invalidWindow(String)
+    /// A bad `--users LO:HI` shard or shard count (not integers, LO >= HI).
+    case invalidUsers(String)
     /// The store directory does not exist or holds no dataset of the needed kind.
     case missingStore(String)
     /// The output could not be created or written.
@@ -14,6 +16,7 @@ public enum QueryError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidWindow(let m): m
+        case .invalidUsers(let m): m
         case .missingStore(let m): m
         case .outputNotWritable(let path, let reason): "\(path): cannot write output: \(reason)"
         case .columnar(let e): e.description
@@ -32,7 +35,7 @@ extension QueryError {
             let p = path.hasPrefix(temporary) ? final + path.dropFirst(temporary.count) : path
             return .outputNotWritable(path: p, reason: reason.replacing(temporary, with: final))
         case .columnar(let e): return .columnar(e.relocated(from: temporary, to: final))
-        case .invalidWindow, .missingStore: return self
+        case .invalidWindow, .invalidUsers, .missingStore: return self
         }
     }
 }

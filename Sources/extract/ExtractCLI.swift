@@ -13,6 +13,8 @@ struct ExtractCLI: ParsableCommand {
           extract ingest 2019-Oct.csv.gz 2019-Nov.csv --store ./store     (once per raw dump)
           extract --store ./store --start "2019-10-20 00:00:00" --end "2019-11-05 23:00:00" -o base.parquet
           extract info --store ./store
+          extract shards --store ./store --start … --end … -n 8      (user ranges for N shards, JSON)
+          extract --store ./store --start … --end … --users 1000:2000 --no-header -o part.csv
 
         The default verb (when no verb is named) is `learning-base`.
         Exit codes: 0 success, 1 internal error, 2 usage error, 3 missing input or store,
@@ -27,6 +29,7 @@ struct ExtractCLI: ParsableCommand {
             BenchCommand.self,
             GenerateCommand.self,
             StarSchemaCommand.self,
+            ShardsCommand.self,
         ],
         defaultSubcommand: LearningBaseCommand.self
     )

@@ -21,6 +21,14 @@ struct LearningBaseCommand: ParsableCommand {
         The output is written under a temporary name and renamed, so a failed run never leaves
         a partial file; a device or FIFO (e.g. --output /dev/stdout) is written directly.
         A window without data writes a header-only file and a warning.
+
+        Shards: --users LO:HI computes only the users with LO <= user_id < HI (either bound may be
+        empty, e.g. --users :1000000 or --users=-5:), reading only the row groups whose user_id
+        statistics overlap. Each learning-base row depends on one user's events, and users are
+        written in increasing order, so the outputs of contiguous ranges concatenated in range
+        order are the whole output: `extract shards` prints balanced ranges; with --no-header
+        (CSV) a shard writes its rows only, so one header plus every shard's body in order is
+        byte for byte the single-run CSV.
         """
     )
 
@@ -45,13 +53,22 @@ struct LearningBaseCommand: ParsableCommand {
     /// More threads than this only add memory (one decoded row group per file each).
     static let maximumWorkers = 256
 
+    @Option(name: .long, parsing: .unconditional,
+            help: "Only users with LO <= user_id < HI (integers; either may be empty): one shard, see `extract shards`.")
+    var users: String?
+
+    @Flag(name: .customLong("no-header"), help: "CSV without the header line (shard bodies to append after one header).")
+    var noHeader = false
+
     func run() throws {
         try ErrorReporting.run {
             try OptionCheck.integer(workers, "--workers", atLeast: 1, atMost: Self.maximumWorkers)
             let window = try TimeWindow(start: start, end: end)
+            let shard = try users.map { (text: String) throws(QueryError) in try UserRange(parsing: text) } ?? .all
             let path = output ?? LearningBase.defaultOutputName(window)
             let chosen = try OutputFormat.resolve(format, path: path)
-            let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers)
+            let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers,
+                                              users: shard, header: !noHeader)
             for warning in report.warnings { printError("extract: warning: \(warning)") }
             printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "
                        + "\(report.stats.rowsScanned) rows scanned in \(report.stats.batchesRead) row groups of \(report.files) files, "

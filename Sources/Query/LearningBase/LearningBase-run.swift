@@ -63,11 +63,21 @@ extension LearningBase {
     /// A window without data is not an error: a header-only output and a warning.
     /// Memory: per worker, one decoded row group per store file in the window plus one user;
     /// at most `OutputChunking.window(workers:)` chunk results (texts or encoded row groups).
+    ///
+    /// `users` (`--users LO:HI`) restricts the output to that shard of users: row groups whose
+    /// user_id statistics miss it are never decoded, rows outside it are skipped. `header` false
+    /// (`--no-header`, CSV only) leaves out the header line, so that the bodies of contiguous
+    /// shards, appended in range order after one header, are byte for byte the whole output.
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
-                           workers: Int = 2) throws(QueryError) -> LearningBaseReport {
+                           workers: Int = 2, users: UserRange = .all, header: Bool = true) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
         let format = try OutputFormat.resolve(format?.rawValue, path: path)
-        let plan = try StoreScan.plan(store: store, window: window)
+        guard header || format == .csv else {
+            throw .invalidUsers("--no-header applies to CSV output only (a Parquet file has no header line)")
+        }
+        var plan = try StoreScan.plan(store: store, window: window)
+        let range = users.effective
+        if range.isEmpty { plan.runs = [] }  // a shard outside the 32-bit ids: header only
         let workers = max(1, workers)
         let target = try OutputTarget.resolve(path)
         try OutputSafety.refuseStoreOverlap(output: path, store: store)
@@ -89,13 +99,15 @@ extension LearningBase {
 
         let chunking: OutputChunking = format == .csv ? .csv : .parquet
         let chunks = UserSplit.ranges(runs: plan.runs, window: window,
-                                      workers: chunking.chunkCount(runs: plan.runs, window: window))
+                                      workers: chunking.chunkCount(runs: plan.runs, window: window, users: range),
+                                      within: range)
         let workerCount = min(workers, chunks.count)
         let stats: [ExecutionStats]
         do throws(QueryError) {
             switch format {
             case .csv:
-                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
+                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path,
+                                     header: header)
             case .parquet:
                 stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
             }
@@ -117,24 +129,29 @@ extension LearningBase {
         total.batchesPruned = max(0, plan.runs.reduce(0) { $0 + $1.batchCount } - total.batchesRead)
         var warnings: [String] = []
         if total.outputRows == 0 {
-            warnings.append("no events in the window \(CivilTime.isoDateTime(micros: window.startMicros)) .. "
+            let whose = users.isAll ? "" : " of users \(users)"
+            let what = header ? "a header-only \(format.rawValue) file" : "an empty file"
+            warnings.append("no events\(whose) in the window \(CivilTime.isoDateTime(micros: window.startMicros)) .. "
                             + "\(CivilTime.isoDateTime(micros: window.endMicros)) (\(plan.daysInWindow) of \(plan.daysInStore) day partitions); "
-                            + "wrote a header-only \(format.rawValue) file")
+                            + "wrote \(what)")
         }
         return LearningBaseReport(outputPath: path, format: format, stats: total, files: plan.runs.count,
                                   daysInWindow: plan.daysInWindow, workers: workerCount, warnings: warnings)
     }
 
     /// Computes the CSV chunks `chunks` (contiguous increasing user ranges) on `workers` threads
-    /// into the new file `temp`: the header, then each chunk's rows in chunk order.
+    /// into the new file `temp`: the header (unless `header` is false), then each chunk's rows
+    /// in chunk order.
     static func writeCSV(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                         to temp: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+                         to temp: String, reportedAs path: String, header: Bool = true) throws(QueryError) -> [ExecutionStats] {
         let handle: WriteHandle
         do throws(ColumnarError) {
             handle = try WriteHandle(path: temp)
-            var header = ContiguousArray<UInt8>()
-            CSVSink.appendHeader(to: &header)
-            try handle.write(Array(header))
+            if header {
+                var text = ContiguousArray<UInt8>()
+                CSVSink.appendHeader(to: &text)
+                try handle.write(Array(text))
+            }
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }

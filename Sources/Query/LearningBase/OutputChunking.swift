@@ -27,13 +27,14 @@ struct OutputChunking: Sendable {
         warmLookahead = max(1, 64_000 / rowsPerChunk)
     }
 
-    /// Chunk count for the rows of `runs`' batches that may match `window` (from statistics).
-    func chunkCount(runs: [any EventRun], window: TimeWindow) -> Int {
+    /// Chunk count for the rows of `runs`' batches that may match `window` and `users`
+    /// (from statistics).
+    func chunkCount(runs: [any EventRun], window: TimeWindow, users: Range<Int64> = UserSplit.all) -> Int {
         var rows = 0
         for run in runs {
             for b in 0..<run.batchCount {
                 let bounds = run.bounds(batch: b)
-                if bounds.mayMatch(window, users: UserSplit.all) { rows += bounds.rows }
+                if bounds.mayMatch(window, users: users) { rows += bounds.rows }
             }
         }
         return min(Self.maxChunks, max(Self.minChunks, rows / rowsPerChunk))
