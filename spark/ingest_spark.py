@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Ingest raw dumps into one `extract` store in parallel, one Spark task per dump.
+
+Each task runs `extract ingest FILE --store S --quiet`. The store's commit protocol makes the
+result equal to a sequential ingest of the same files: every ingest writes its day parts
+under new names and commits by renaming the manifest while holding the store's writer lock
+(`<store>/.lock`, a local flock: the store must be on a file system all executors share and
+that honours flock, e.g. one machine or NFSv4), so concurrent tasks parse in parallel and take
+turns only to commit; a source already in the manifest (same content hash) is skipped, so a
+retried task (its first attempt committed, then died) never doubles a source.
+
+Usage:
+  spark-submit --files extract spark/ingest_spark.py --store /data/store /data/2019-Oct.csv.gz /data/2019-Nov.csv.gz
+  python spark/ingest_spark.py --binary .build/release/extract --store ./store a.csv b.csv
+
+Contracts: the same path given twice is ingested once (one task). A failed dump fails the job
+with that dump's exit code and the tail of its stderr (other dumps may have committed: re-run
+the same command, committed dumps are skipped). Speculative execution is turned off for this
+job's session when the driver creates it (a speculative copy would only wait on the lock and
+skip). Exit codes: 0 success, 2 usage, else the binary's (3 missing input, 4 corrupt, 6 rejects).
+"""
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# This file is self-contained (one file to submit): the helpers below are those of
+# extract_spark.py, repeated because Spark executors import a task's functions by module.
+STDERR_TAIL = 2000
+EXIT_MARK = re.compile(r"\[extract exit (\d+)\]")
+
+
+class ShardFailed(RuntimeError):
+    """A dump's binary exited non-zero; the message carries `[extract exit N]` and the stderr tail."""
+
+
+def resolve_binary(path):
+    """The binary to run: `path`, else `extract` shipped with --files (SparkFiles), made executable."""
+    if not path:
+        from pyspark import SparkFiles
+        path = SparkFiles.get("extract")
+    if os.path.isfile(path) and not os.access(path, os.X_OK):
+        try:
+            os.chmod(path, os.stat(path).st_mode | 0o111)
+        except OSError:
+            copy = os.path.join(tempfile.mkdtemp(prefix="extract-bin-"), "extract")
+            shutil.copyfile(path, copy)
+            os.chmod(copy, 0o755)
+            path = copy
+    return path
+
+
+def run_binary(binary, args, what):
+    """Runs the binary; returns (stdout, stderr) or raises ShardFailed naming `what`."""
+    try:
+        proc = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except OSError as e:
+        raise ShardFailed("%s: cannot run the extract binary %r: %s [extract exit 3]" % (what, binary, e.strerror))
+    err = proc.stderr.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise ShardFailed("%s failed [extract exit %d]: %s" % (what, proc.returncode, err[-STDERR_TAIL:].strip()))
+    return proc.stdout.decode("utf-8", "replace"), err
+
+
+def exit_code(text):
+    m = EXIT_MARK.search(text)
+    code = int(m.group(1)) if m else 1
+    return code if code != 0 else 1
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(prog="ingest_spark.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--binary", help="the extract binary (default: the file `extract` shipped with --files)")
+    p.add_argument("--store", required=True, help="the store directory (created if missing)")
+    p.add_argument("--max-rejects", type=int, help="passed to each ingest: fail a dump with more rejected lines")
+    p.add_argument("inputs", nargs="+", help="raw dumps: .csv or .csv.gz, paths every executor sees")
+    return p.parse_args(argv)
+
+
+def ingest_one(binary, store, max_rejects, index, path):
+    """One task: `extract ingest` of one dump; returns its summary (stdout) and stderr lines."""
+    args = ["ingest", path, "--store", store, "--quiet"]
+    if max_rejects is not None:
+        args += ["--max-rejects", str(max_rejects)]
+    out, err = run_binary(resolve_binary(binary), args, "dump %d (%s)" % (index, path))
+    return {"index": index, "input": path, "summary": out.strip(), "messages": err.strip()}
+
+
+def get_spark():
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+    builder = SparkSession.builder.appName("extract-ingest").config("spark.speculation", "false")
+    if not SparkConf().contains("spark.master"):
+        builder = builder.master("local[*]")
+    return builder.getOrCreate()
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except ShardFailed as e:
+        print("ingest_spark: %s" % e, file=sys.stderr)
+        return exit_code(str(e))
+    except Exception as e:  # a Spark job failure wraps the task's ShardFailed text
+        text = str(e)
+        start = text.find("ShardFailed: ")
+        detail = text[start + len("ShardFailed: "):].split("\n\tat ")[0] if start >= 0 else text[-STDERR_TAIL:]
+        print("ingest_spark: job failed: %s" % detail.strip(), file=sys.stderr)
+        return exit_code(text)
+
+
+def run(args):
+    inputs = []
+    for path in args.inputs:
+        if path not in inputs:
+            inputs.append(path)
+    spark = get_spark()
+    sc = spark.sparkContext
+    binary, store, max_rejects = args.binary, args.store, args.max_rejects
+    os.makedirs(store, exist_ok=True)  # once, before the tasks: they never race to create it
+
+    def task(items):
+        for index, path in items:
+            yield ingest_one(binary, store, max_rejects, index, path)
+
+    results = sc.parallelize(list(enumerate(inputs)), len(inputs)).mapPartitions(task).collect()
+    for r in sorted(results, key=lambda r: r["index"]):
+        if r["messages"]:
+            print(r["messages"], file=sys.stderr)
+        print(r["summary"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
