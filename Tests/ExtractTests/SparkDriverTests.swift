@@ -52,6 +52,7 @@ enum SparkHarness {
 /// `spark/extract_spark.py` (issue 17 §3) on a generated store with several row groups per day:
 /// the parts of a 3-shard CSV job (part 0 with its header, the others without theirs) are the
 /// single-node CSV byte for byte, `_shards.json` describes them and `_SUCCESS` is written last;
+/// a job whose every shard fails once after writing (Spark retries it) writes the same parts;
 /// a 2-shard Parquet job holds the single-node rows value for value; a bad `--binary` (missing,
 /// or one whose shards fail) fails the job with the binary's message and exit code, and no
 /// `_SUCCESS`; an existing output is refused.
@@ -76,24 +77,33 @@ final class SparkExtractDriverTests: XCTestCase {
             echo "extract: simulated failure: disk on fire" >&2
             exit 4
             """)
+        // Writes its shard, then fails the first attempt of each shard (a task lost at the end).
+        let flaky = try SparkHarness.script(dir, "flaky", """
+            "$REAL" "$@" || exit $?
+            [ "$1" = shards ] && exit 0
+            for a in "$@"; do case "$a" in --users=*) u="${a#--users=}";; esac; done
+            marker="\(dir.path)/attempted-$(echo "$u" | tr ':' '_')"
+            if [ ! -e "$marker" ]; then touch "$marker"; echo "simulated lost task" >&2; exit 1; fi
+            """)
         let notBinary = try SparkHarness.script(dir, "garbage", "exit 0")
         try "not an executable at all".write(toFile: notBinary, atomically: true, encoding: .utf8)
         chmod(notBinary, 0o755)
         let out = dir.appendingPathComponent("out").path
         let driver = SparkHarness.sparkDir + "/extract_spark.py"
-        let stdout = try InteropPython.run(SparkHarness.prelude(master: "local[2]") + """
-            driver, binary, store, start, end, out, failing, garbage = sys.argv[1:9]
+        let stdout = try InteropPython.run(SparkHarness.prelude(master: "local[2,2]") + """
+            driver, binary, store, start, end, out, failing, garbage, flaky = sys.argv[1:10]
             common = ["--store", store, "--start", start, "--end", end]
             r = {}
             r["csv"] = run(driver, ["--binary", binary] + common + ["--shards", "3", "--output", out + "/csv"])
             r["parquet"] = run(driver, ["--binary", binary] + common + ["--shards", "2", "--format", "parquet", "--output", out + "/pq"])
+            r["retried"] = run(driver, ["--binary", flaky] + common + ["--shards", "3", "--output", out + "/retried"])
             r["exists"] = run(driver, ["--binary", binary] + common + ["--shards", "2", "--output", out + "/csv"])
             r["failing"] = run(driver, ["--binary", failing] + common + ["--shards", "2", "--output", out + "/fail"])
             r["missing"] = run(driver, ["--binary", out + "/no-such-extract"] + common + ["--shards", "2", "--output", out + "/miss"])
             r["garbage"] = run(driver, ["--binary", garbage] + common + ["--shards", "2", "--output", out + "/garbage"])
             spark.stop()
             print(json.dumps(r))
-            """, args: [driver, CLITests.binary.path, store, start, end, out, failing, notBinary])
+            """, args: [driver, CLITests.binary.path, store, start, end, out, failing, notBinary, flaky])
         let r = try SparkHarness.results(stdout)
         func code(_ k: String) -> Int { r[k]?["code"] as? Int ?? -1 }
         func err(_ k: String) -> String { r[k]?["stderr"] as? String ?? "" }
@@ -125,6 +135,14 @@ final class SparkExtractDriverTests: XCTestCase {
             let sha = try InteropPython.run("import hashlib,sys; print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())", args: [file])
             XCTAssertEqual(s["sha256"] as? String, sha.trimmingCharacters(in: .whitespacesAndNewlines))
         }
+
+        // Every shard's first attempt failed after writing; Spark's retries wrote the same bytes.
+        XCTAssertEqual(code("retried"), 0, err("retried"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("attempted-") }.count, 3)
+        for k in 0..<3 {
+            XCTAssertEqual(try FileIO.readAll(out + "/retried/part-0000\(k).csv"), try FileIO.readAll(csvDir + "/part-0000\(k).csv"))
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out + "/retried").sorted(), names, "no temporary file left")
 
         // Parquet: the parts' rows, in order, are the single-node rows.
         XCTAssertEqual(code("parquet"), 0, err("parquet"))
