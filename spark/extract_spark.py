@@ -150,9 +150,17 @@ def main(argv=None):
         return exit_code(str(e))
     except Exception as e:  # a Spark job failure wraps the task's ShardFailed text
         text = str(e)
-        m = re.search(r"ShardFailed: (.*?\[extract exit \d+\][^\n]*(?:\n(?!\s+at |\tat |Traceback|Caused by)[^\n]*)*)", text)
-        print("extract_spark: job failed: %s" % (m.group(1).strip() if m else text[-STDERR_TAIL:]), file=sys.stderr)
+        print("extract_spark: job failed: %s" % task_message(text), file=sys.stderr)
         return exit_code(text)
+
+
+def task_message(text):
+    """The failed task's own message inside a Spark job error (its Python and JVM traces cut)."""
+    start = text.find("ShardFailed: ")
+    if start < 0:
+        return text[-STDERR_TAIL:].strip()
+    detail = text[start + len("ShardFailed: "):]
+    return re.split(r"\n(?:\s*SQLSTATE|\s+at |\tat |Traceback|Caused by)", detail)[0].strip()
 
 
 def exit_code(text):

@@ -164,7 +164,8 @@ final class SparkExtractDriverTests: XCTestCase {
         XCTAssertEqual(code("exists"), 5, err("exists"))
         XCTAssertTrue(err("exists").contains("not empty"), err("exists"))
         XCTAssertEqual(code("failing"), 4, err("failing"))
-        XCTAssertTrue(err("failing").contains("disk on fire") && err("failing").contains("shard"), err("failing"))
+        XCTAssertTrue(err("failing").hasPrefix("extract_spark: job failed: shard ") && err("failing").hasSuffix("disk on fire\n"),
+                      "one line: the shard and its stderr tail, no Spark trace: \(err("failing"))")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/fail/_SUCCESS"))
         XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: out + "/fail"))?.filter { $0.hasPrefix(".") } ?? [], [],
                        "no temporary part left")
