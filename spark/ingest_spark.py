@@ -13,7 +13,8 @@ Usage:
   spark-submit --files extract spark/ingest_spark.py --store /data/store /data/2019-Oct.csv.gz /data/2019-Nov.csv.gz
   python spark/ingest_spark.py --binary .build/release/extract --store ./store a.csv b.csv
 
-Contracts: the same path given twice is ingested once (one task). A failed dump fails the job
+Contracts: the same path given twice is ingested once; dumps of equal size (possibly copies)
+share one task and run in order, so a copy is skipped, never stored twice. A failed dump fails the job
 with that dump's exit code and the tail of its stderr (other dumps may have committed: re-run
 the same command, committed dumps are skipped). Speculative execution is turned off for this
 job's session when the driver creates it (a speculative copy would only wait on the lock and
@@ -120,6 +121,27 @@ def task_message(text):
     return re.split(r"\n(?:\s*SQLSTATE|\s+at |\tat |Traceback|Caused by)", detail)[0].strip()
 
 
+def task_groups(inputs):
+    """The dumps grouped into tasks: one task per dump, except that dumps of the same size (which
+    may be copies of one another; dumps of different sizes never are) share one task and run in
+    order there, so that a copy finds the first committed and is skipped without being parsed. A
+    size the driver cannot see makes a task of its own. Returns [[(index, path), ...], ...]."""
+    groups, by_size = [], {}
+    for index, path in enumerate(inputs):
+        try:
+            size = os.path.getsize(path)
+        except OSError:
+            size = None
+        if size is not None and size in by_size:
+            by_size[size].append((index, path))
+            continue
+        group = [(index, path)]
+        groups.append(group)
+        if size is not None:
+            by_size[size] = group
+    return groups
+
+
 def run(args):
     inputs = []
     for path in args.inputs:
@@ -129,12 +151,14 @@ def run(args):
     sc = spark.sparkContext
     binary, store, max_rejects = args.binary, args.store, args.max_rejects
     os.makedirs(store, exist_ok=True)  # once, before the tasks: they never race to create it
+    groups = task_groups(inputs)
 
     def task(items):
-        for index, path in items:
-            yield ingest_one(binary, store, max_rejects, index, path)
+        for group in items:
+            for index, path in group:
+                yield ingest_one(binary, store, max_rejects, index, path)
 
-    results = sc.parallelize(list(enumerate(inputs)), len(inputs)).mapPartitions(task).collect()
+    results = sc.parallelize(groups, len(groups)).mapPartitions(task).collect()
     for r in sorted(results, key=lambda r: r["index"]):
         if r["messages"]:
             print(r["messages"], file=sys.stderr)
