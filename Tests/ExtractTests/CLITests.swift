@@ -53,7 +53,7 @@ final class CLITests: XCTestCase {
     func testHelpListsEveryVerb() throws {
         let r = try Self.run(["--help"])
         XCTAssertEqual(r.status, 0)
-        for verb in ["learning-base", "ingest", "info", "bench", "generate", "star-schema"] {
+        for verb in ["learning-base", "ingest", "info", "bench", "generate", "star-schema", "shards"] {
             XCTAssertTrue(r.out.contains(verb), "help lacks \(verb):\n\(r.out)")
         }
         let sub = try Self.run(["ingest", "--help"])
