@@ -179,6 +179,30 @@ final class UserShardTests: XCTestCase {
         XCTAssertEqual(ShardPlanner.cutPoints([.init(lo: 0, hi: 100, rows: 100), .init(lo: 0, hi: 10, rows: 90)], shards: 2), [10])
     }
 
+    /// The worker chunks of a shard cover exactly its effective range, contiguously, in order.
+    func testWorkerChunksCoverTheShardExactly() throws {
+        let c = Self.generated!
+        let window = try TimeWindow(start: c.start, end: c.end)
+        let runs = try StoreScan.plan(store: c.store, window: window).runs
+        var rng = SeededRandom(seed: 99)
+        for _ in 0..<50 {
+            let a = c.ids[Int(rng.next() % UInt64(c.ids.count))], b = c.ids[Int(rng.next() % UInt64(c.ids.count))]
+            let shard = try UserRange(lower: rng.next() % 4 == 0 ? nil : min(a, b), upper: rng.next() % 4 == 0 ? nil : max(a, b) + 1)
+            let within = shard.effective
+            for workers in [1, 2, 8, 40] {
+                let chunks = UserSplit.ranges(runs: runs, window: window, workers: workers, within: within)
+                XCTAssertEqual(chunks.first?.lowerBound, within.lowerBound, "\(shard)")
+                XCTAssertEqual(chunks.last?.upperBound, within.upperBound, "\(shard)")
+                for (x, y) in zip(chunks, chunks.dropFirst()) {
+                    XCTAssertEqual(x.upperBound, y.lowerBound)
+                    XCTAssertFalse(x.isEmpty)
+                }
+                XCTAssertLessThanOrEqual(chunks.count, workers)
+            }
+        }
+        XCTAssertEqual(UserSplit.ranges(runs: runs, window: window, workers: 4, within: 7..<7), [7..<7])
+    }
+
     // MARK: - random cuts (library), CSV byte for byte
 
     func testRandomCutsConcatenateToTheWholeByteForByte() throws {
