@@ -170,10 +170,14 @@ def exit_code(text):
 
 
 def run(args):
-    if os.path.isdir(args.output) and os.listdir(args.output):
-        print("extract_spark: %s exists and is not empty; choose a new --output (nothing was changed)" % args.output,
-              file=sys.stderr)
+    if os.path.exists(args.output) and not (os.path.isdir(args.output) and not os.listdir(args.output)):
+        print("extract_spark: %s exists and is not an empty directory; choose a new --output (nothing was changed)"
+              % args.output, file=sys.stderr)
         return 5
+    # Executors do not share the driver's working directory: hand them absolute paths.
+    args.store, args.output = os.path.abspath(args.store), os.path.abspath(args.output)
+    if args.binary and os.path.exists(args.binary):
+        args.binary = os.path.abspath(args.binary)
     spark = get_spark()
     sc = spark.sparkContext
     n = args.shards or sc.defaultParallelism

@@ -143,10 +143,15 @@ def task_groups(inputs):
 
 
 def run(args):
+    # Executors do not share the driver's working directory: hand them absolute paths.
     inputs = []
     for path in args.inputs:
+        path = os.path.abspath(path)
         if path not in inputs:
             inputs.append(path)
+    args.store = os.path.abspath(args.store)
+    if args.binary and os.path.exists(args.binary):
+        args.binary = os.path.abspath(args.binary)
     spark = get_spark()
     sc = spark.sparkContext
     binary, store, max_rejects = args.binary, args.store, args.max_rejects

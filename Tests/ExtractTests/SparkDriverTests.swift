@@ -98,6 +98,7 @@ final class SparkExtractDriverTests: XCTestCase {
             r["parquet"] = run(driver, ["--binary", binary] + common + ["--shards", "2", "--format", "parquet", "--output", out + "/pq"])
             r["retried"] = run(driver, ["--binary", flaky] + common + ["--shards", "3", "--output", out + "/retried"])
             r["exists"] = run(driver, ["--binary", binary] + common + ["--shards", "2", "--output", out + "/csv"])
+            r["file"] = run(driver, ["--binary", binary] + common + ["--shards", "2", "--output", out + "/csv/_SUCCESS"])
             r["failing"] = run(driver, ["--binary", failing] + common + ["--shards", "2", "--output", out + "/fail"])
             r["missing"] = run(driver, ["--binary", out + "/no-such-extract"] + common + ["--shards", "2", "--output", out + "/miss"])
             r["garbage"] = run(driver, ["--binary", garbage] + common + ["--shards", "2", "--output", out + "/garbage"])
@@ -162,7 +163,9 @@ final class SparkExtractDriverTests: XCTestCase {
 
         // Failures.
         XCTAssertEqual(code("exists"), 5, err("exists"))
-        XCTAssertTrue(err("exists").contains("not empty"), err("exists"))
+        XCTAssertTrue(err("exists").contains("not an empty directory"), err("exists"))
+        XCTAssertEqual(code("file"), 5, err("file"))
+        XCTAssertEqual(try FileIO.size(out + "/csv/_SUCCESS"), 0, "the existing file is left as it was")
         XCTAssertEqual(code("failing"), 4, err("failing"))
         XCTAssertTrue(err("failing").hasPrefix("extract_spark: job failed: shard ") && err("failing").hasSuffix("disk on fire\n"),
                       "one line: the shard and its stderr tail, no Spark trace: \(err("failing"))")
