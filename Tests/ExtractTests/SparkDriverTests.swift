@@ -17,8 +17,11 @@ enum SparkHarness {
         """
         import io, json, os, runpy, sys
         from pyspark.sql import SparkSession
+        # Test-only JVM flags: C1 only and the serial GC start the session in about half the time
+        # on 2 busy cores (measured 20 s vs 37 s); the drivers themselves set none of this.
         spark = (SparkSession.builder.master("\(master)").appName("extract-tests")
-                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2").getOrCreate())
+                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+                 .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC").getOrCreate())
         spark.sparkContext.setLogLevel("ERROR")
         def run(driver, args):
             sys.argv = [driver] + args
