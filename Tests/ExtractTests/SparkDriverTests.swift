@@ -233,6 +233,29 @@ final class SparkIngestDriverTests: XCTestCase {
         }
     }
 
+    /// What the driver relies on when two copies of one dump do land in different tasks (e.g. two
+    /// gzip files of the same bytes, whose sizes differ): concurrent ingests of the same bytes
+    /// into one store commit it once; the other waits for the lock, then skips it.
+    func testConcurrentIngestsOfTheSameBytesCommitOnce() throws {
+        let dir = try TestPaths.temporaryDirectory(self, "concurrent-ingest")
+        let original = TestPaths.fixture("rees46/2019-Oct-head.csv").path
+        let copy = dir.appendingPathComponent("copy.csv").path
+        try FileManager.default.copyItem(atPath: original, toPath: copy)
+        let store = dir.appendingPathComponent("store").path
+        let runs = try [original, copy].map { try CLITests.start(["ingest", $0, "--store", store]) }
+        var outputs: [String] = []
+        for (p, out, err) in runs {
+            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0, String(decoding: e, as: UTF8.self))
+            outputs.append(String(decoding: o + e, as: UTF8.self))
+        }
+        let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: store + "/events/_manifest.json"))) as? [String: Any])
+        XCTAssertEqual((manifest["sources"] as? [Any])?.count, 1, "one source: \(outputs)")
+        XCTAssertEqual(outputs.filter { $0.contains("already ingested") }.count, 1, "\(outputs)")
+    }
+
     /// Prints `same` when two stores hold the same sources (once each, same counts and reasons),
     /// the same rows per day, the same rows, and the same rejects; else what differs. Mode
     /// `any-path` ignores the source paths (copies of one dump under two names).
