@@ -341,27 +341,8 @@ final class ParquetWriterNumericDictionaryTests: XCTestCase {
                 if xs[i] >= xs[i - 1] { up += 1 }
                 if xs[i] <= xs[i - 1] { down += 1 }
             }
-            let got = xs.withUnsafeBytes { ColumnChunkEncoder.orderedPairs($0, as: Int64.self) }
+            let got = xs.withUnsafeBytes { NumericDictionaryTrial.orderedPairs($0, as: Int64.self) }
             XCTAssertEqual(got, max(up, down), "\(xs)")
-        }
-    }
-
-    /// (Not numeric, but the writer's other unsafe fast path.) PLAIN strings copied through one
-    /// pointer equal their safe twin.
-    func testPlainStringCopyMatchesScalarTwin() {
-        var rng = SeededRandom(seed: 9)
-        for _ in 0..<30 {
-            var c = StringColumn()
-            for _ in 0..<Int(rng.next() % 60) {
-                if rng.next() % 4 == 0 { c.appendNull() } else { c.appendBytes((0..<Int(rng.next() % 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }) }
-            }
-            let lo = c.count == 0 ? 0 : Int(rng.next() % UInt64(c.count))
-            let rows = lo..<c.count
-            let expected = ColumnChunkEncoder.plainStringsScalar(c, rows: rows)
-            var got = [UInt8](repeating: 0xee, count: expected.count + 3)
-            got.withUnsafeMutableBytes { ColumnChunkEncoder.copyPlainStrings(c, rows: rows, into: $0, at: 3) }
-            XCTAssertEqual(Array(got.dropFirst(3)), expected)
-            XCTAssertEqual(Array(got.prefix(3)), [0xee, 0xee, 0xee])
         }
     }
 }
