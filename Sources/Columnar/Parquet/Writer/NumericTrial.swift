@@ -1,5 +1,6 @@
 /// What the first values of a numeric column chunk tell about its dictionary, and the rule that
-/// decides whether the chunk keeps it (`ColumnChunkEncoder`'s numeric dictionary trial).
+/// decides whether the chunk keeps it (the numeric dictionary trial of `NumericValueEncoder`;
+/// its state is `NumericDictionaryTrial`).
 ///
 /// The dictionary is dropped (the chunk is written PLAIN) when any of these holds:
 /// * size: the dictionary (`entries * width`) plus bit-packed indices is not below 3/4 of the

@@ -1,6 +1,6 @@
 /// Frames the pages of one column chunk: compresses a page body with the chunk codec, fills in
 /// the header's sizes and (optionally) CRC, and appends header + stored body to the chunk's data
-/// pages or its dictionary page (parquet.md §4, §5). Data and dictionary pages go through the
+/// pages or its dictionary page (docs/parquet.md §4, §5). Data and dictionary pages go through the
 /// same `append(header:body:to:)`.
 ///
 /// Also keeps the chunk's `total_compressed_size` / `total_uncompressed_size` (headers

@@ -23,7 +23,7 @@ public struct ParquetWriterOptions: Sendable, Equatable {
     /// DELTA_BINARY_PACKED for INT32/INT64 (int, date, timestamp) pages where it is smaller than PLAIN.
     public var deltaEncodeSortedIntegers: Bool = false
     /// Non-null values of a chunk on which the numeric dictionary is tried (see
-    /// `ColumnChunkEncoder`); smaller only in tests.
+    /// `NumericValueEncoder`, `NumericDictionaryTrial`); smaller only in tests.
     internal var numericTrialValues: Int = 1 << 16
     /// Write `PageHeader.crc` (CRC-32 of the compressed page body).
     public var pageCRC: Bool = true
