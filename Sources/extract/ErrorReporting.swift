@@ -9,14 +9,12 @@ import Glibc
 /// Errors raised by the CLI layer itself (not by a library module).
 enum CLIError: Error, CustomStringConvertible {
     case usage(String)
-    case notImplemented(verb: String, issue: String)
     case missingInput(String)
     case outputNotWritable(String)
 
     var description: String {
         switch self {
         case .usage(let m): m
-        case .notImplemented(let verb, let issue): "`extract \(verb)` is not implemented yet (tracked in \(issue))."
         case .missingInput(let m): m
         case .outputNotWritable(let m): m
         }
@@ -35,14 +33,12 @@ enum CLIError: Error, CustomStringConvertible {
 /// | 5    | output not writable, or refused: a directory given as an output file, an output inside |
 /// |      | the store, a lake path that is (in, around) the store or a folder extract did not write |
 /// | 6    | too many rejected lines (`--max-rejects`) |
-/// | 69   | verb not implemented yet |
 enum ErrorReporting {
     static func exitCode(for error: any Error) -> (code: Int32, message: String) {
         switch error {
         case let e as CLIError:
             switch e {
             case .usage: return (2, e.description)
-            case .notImplemented: return (69, e.description)
             case .missingInput: return (3, e.description)
             case .outputNotWritable: return (5, e.description)
             }

@@ -18,8 +18,7 @@ struct ExtractCLI: ParsableCommand {
 
         The default verb (when no verb is named) is `learning-base`.
         Exit codes: 0 success, 1 internal error, 2 usage error, 3 missing input or store,
-        4 corrupt or invalid data, 5 output not writable, 6 too many rejected lines,
-        69 verb not implemented yet.
+        4 corrupt or invalid data, 5 output not writable or refused, 6 too many rejected lines.
         """,
         version: BuildInfo.versionLine,
         subcommands: [
