@@ -9,8 +9,12 @@ struct LearningBaseCommand: ParsableCommand {
         discussion: """
         Reads only the day partitions of the store that intersect [--start, --end] (both inclusive,
         UTC) and writes the 18-column learning base of the reference Spark job, as CSV (the
-        reference's exact text format) or Parquet. The format follows --format, else the output's
-        extension. Without --output the name is extracted_<yyyyMMdd start>_<yyyyMMdd end>.csv.
+        reference's exact text format), Parquet (zstd) or Arrow IPC (uncompressed; the same column
+        names and types as Parquet). The format follows --format, else the output's extension
+        (.parquet/.pq, .arrow/.feather/.arrows, else CSV). Without --output the name is
+        extracted_<yyyyMMdd start>_<yyyyMMdd end>.csv. `-o -` writes to standard output: with
+        --format arrow, the Arrow IPC stream format (for pyarrow.ipc.open_stream); an .arrow or
+        .feather file gets the Arrow IPC file format (Feather v2), an .arrows file the stream format.
 
         Rows are sorted by (user_id, start_time, user_session, product_id with NULL first), so the
         same query always writes the same bytes. Sessions of a user with equal start_time take
@@ -19,8 +23,8 @@ struct LearningBaseCommand: ParsableCommand {
         quoted as the reference's CSV writer does; that is a rule of the CSV text format only:
         Parquet strings are written as they are. ids outside 32 bits are NULL (reference cast).
         The output is written under a temporary name and renamed, so a failed run never leaves
-        a partial file; a device or FIFO (e.g. --output /dev/stdout) is written directly.
-        A window without data writes a header-only file and a warning.
+        a partial file; a device or FIFO (e.g. --output /dev/stdout) and `-` are written directly.
+        A window without data writes a header-only file (Arrow: the schema, no rows) and a warning.
 
         Shards: --users LO:HI computes only the users with LO <= user_id < HI (either bound may be
         empty, e.g. --users :1000000 or --users=-5:), reading only the row groups whose user_id
@@ -41,10 +45,10 @@ struct LearningBaseCommand: ParsableCommand {
     @Option(name: .long, help: "Window end, 'YYYY-MM-DD HH:MM:SS' UTC, inclusive; must be after --start.")
     var end: String
 
-    @Option(name: [.short, .long], help: "Output file (.csv or .parquet).")
+    @Option(name: [.short, .long], help: "Output file (.csv, .parquet, .arrow), or - for standard output.")
     var output: String?
 
-    @Option(name: .long, help: "Output format: csv or parquet (default: from the output's extension, else csv).")
+    @Option(name: .long, help: "Output format: csv, parquet or arrow (default: from the output's extension, else csv).")
     var format: String?
 
     @Option(name: .long, help: "Worker threads (each merges the same files over its own user-id range).")
@@ -72,7 +76,7 @@ struct LearningBaseCommand: ParsableCommand {
             for warning in report.warnings { printError("extract: warning: \(warning)") }
             printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "
                        + "\(report.stats.rowsScanned) rows scanned in \(report.stats.batchesRead) row groups of \(report.files) files, "
-                       + "\(report.stats.batchesPruned) pruned) to \(report.outputPath)")
+                       + "\(report.stats.batchesPruned) pruned) to \(report.outputPath == "-" ? "standard output" : report.outputPath)")
         }
     }
 }

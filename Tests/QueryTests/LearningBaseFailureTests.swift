@@ -35,7 +35,7 @@ final class LearningBaseFailureTests: XCTestCase {
         let path = try TestPaths.temporaryDirectory(self).path + "/out.csv"
         for workers in [1, 2] {
             XCTAssertThrowsError(try LearningBase.writeCSV(runs: runs, window: window, chunks: [UserSplit.all], workers: workers,
-                                                           to: path, reportedAs: path)) { error in
+                                                           to: WriteHandle(path: path), reportedAs: path)) { error in
                 XCTAssertTrue("\(error)".contains("injected failure"), "\(error)")
             }
         }

@@ -79,7 +79,7 @@ final class SharedBatchesTests: XCTestCase {
             let chunks = UserSplit.ranges(runs: runs, window: window, workers: chunkCount)
             XCTAssertGreaterThan(chunks.count, chunkCount / 2)
             let path = dir + "/out-\(chunkCount).csv"
-            let stats = try LearningBase.writeCSV(runs: runs, window: window, chunks: chunks, workers: 2, to: path, reportedAs: path)
+            let stats = try LearningBase.writeCSV(runs: runs, window: window, chunks: chunks, workers: 2, to: WriteHandle(path: path), reportedAs: path)
             XCTAssertEqual(try FileIO.readAll(path), reference, "\(chunkCount) chunks")
             var total = ExecutionStats()
             for s in stats { total.add(s) }

@@ -220,6 +220,17 @@ public final class WriteHandle: @unchecked Sendable {
         isRegularFile = fstat(fd, &st) != 0 || (st.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// Writes to a duplicate of the open descriptor `fd` (e.g. `STDOUT_FILENO` for `-o -`),
+    /// named `name` in errors. Closing the handle closes the duplicate only; `abandon()` never
+    /// unlinks anything; `offset` counts from 0.
+    public init(duplicating descriptor: Int32, name: String) throws(ColumnarError) {
+        fd = dup(descriptor)
+        guard fd >= 0 else { throw .io(path: name, operation: "dup", errno: errno) }
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        path = name
+        isRegularFile = false
+    }
+
     public func write(_ bytes: UnsafeRawBufferPointer) throws(ColumnarError) {
         var done = 0
         while done < bytes.count {

@@ -5,18 +5,21 @@ import Glibc
 
 /// The output format of a learning base.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, parquet
+    case csv, parquet, arrow
 
-    /// `--format` when given, else the output's extension (`.parquet`/`.pq` → parquet), else CSV.
+    /// `--format` when given, else the output's extension (`.parquet`/`.pq` → parquet,
+    /// `.arrow`/`.arrows`/`.feather` → arrow), else CSV.
     public static func resolve(_ format: String?, path: String) throws(QueryError) -> OutputFormat {
         if let format {
             guard let f = OutputFormat(rawValue: format.lowercased()) else {
-                throw .invalidWindow("--format '\(format)' is not one of: csv, parquet")
+                throw .invalidWindow("--format '\(format)' is not one of: csv, parquet, arrow")
             }
             return f
         }
         let lower = path.lowercased()
-        return lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") ? .parquet : .csv
+        if lower.hasSuffix(".parquet") || lower.hasSuffix(".pq") { return .parquet }
+        if lower.hasSuffix(".arrow") || lower.hasSuffix(".arrows") || lower.hasSuffix(".feather") { return .arrow }
+        return .csv
     }
 }
 
@@ -48,11 +51,15 @@ extension LearningBase {
     /// Plans the day partitions of the window and splits the user-id space into contiguous
     /// ranges (chunks) that `workers` threads compute in increasing order, their results written
     /// in chunk order into one file (`OrderedSequencer`, no concatenation): CSV text chunks of
-    /// ~4 K input rows, or Parquet row groups of ~128 K input rows encoded by the workers. Either way
+    /// ~4 K input rows, Parquet row groups of ~128 K input rows encoded by the workers, or Arrow
+    /// record batches of at most `arrowBatchRows` rows (plus one user's) encoded by the workers
+    /// from chunks of ~64 K input rows (`ArrowOutput`; `-o -` streams the IPC stream format to
+    /// standard output, other paths get the IPC file format). Either way
     /// the file is sorted by user_id, start_time, user_session, product_id and the same query
     /// gives the same bytes. Everything is written under a temporary name in the output's
     /// folder and renamed at the end: a failed run never leaves a file under the final name
-    /// (a device or FIFO such as /dev/stdout is written directly: `OutputTarget`).
+    /// (a device or FIFO such as /dev/stdout, or `-` for standard output, is written directly:
+    /// `OutputTarget`).
     ///
     /// Errors: `.missingStore` (no store / no events), `.columnar` (a corrupt store file, named),
     /// `.outputNotWritable` (cannot create or write the output; an output that is inside the
@@ -69,11 +76,12 @@ extension LearningBase {
     /// (`--no-header`, CSV only) leaves out the header line, so that the bodies of contiguous
     /// shards, appended in range order after one header, are byte for byte the whole output.
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
-                           workers: Int = 2, users: UserRange = .all, header: Bool = true) throws(QueryError) -> LearningBaseReport {
+                           workers: Int = 2, users: UserRange = .all, header: Bool = true,
+                           arrowBatchRows: Int = ArrowOutput.batchRows) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
         let format = try OutputFormat.resolve(format?.rawValue, path: path)
         guard header || format == .csv else {
-            throw .invalidUsers("--no-header applies to CSV output only (a Parquet file has no header line)")
+            throw .invalidUsers("--no-header applies to CSV output only (Parquet and Arrow outputs have no header line)")
         }
         var plan = try StoreScan.plan(store: store, window: window)
         let range = users.effective
@@ -97,19 +105,30 @@ extension LearningBase {
         }
         defer { if let cleanup { InterruptCleanup.shared.unregister(cleanup) } }
 
-        let chunking: OutputChunking = format == .csv ? .csv : .parquet
+        let chunking: OutputChunking = switch format {
+        case .csv: .csv
+        case .parquet: .parquet
+        case .arrow: .arrow
+        }
         let chunks = UserSplit.ranges(runs: plan.runs, window: window,
                                       workers: chunking.chunkCount(runs: plan.runs, window: window, users: range),
                                       within: range)
         let workerCount = min(workers, chunks.count)
+        let handle: WriteHandle
+        do throws(ColumnarError) { handle = try target.open() } catch {
+            throw .outputNotWritable(path: path, reason: error.reason)
+        }
         let stats: [ExecutionStats]
         do throws(QueryError) {
             switch format {
             case .csv:
-                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path,
+                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle, reportedAs: path,
                                      header: header)
             case .parquet:
-                stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: temp, reportedAs: path)
+                stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle, reportedAs: path)
+            case .arrow:
+                stats = try writeArrow(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
+                                       flavor: ArrowOutput.flavor(for: path), batchRows: arrowBatchRows, reportedAs: path)
             }
         } catch {
             throw error.relocated(from: temp, to: path)  // messages name the user's output, not the temporary
@@ -130,7 +149,8 @@ extension LearningBase {
         var warnings: [String] = []
         if total.outputRows == 0 {
             let whose = users.isAll ? "" : " of users \(users)"
-            let what = header ? "a header-only \(format.rawValue) file" : "an empty file"
+            let what = format == .arrow ? "an arrow output with the schema and no rows"
+                : header ? "a header-only \(format.rawValue) file" : "an empty file"
             warnings.append("no events\(whose) in the window \(CivilTime.isoDateTime(micros: window.startMicros)) .. "
                             + "\(CivilTime.isoDateTime(micros: window.endMicros)) (\(plan.daysInWindow) of \(plan.daysInStore) day partitions); "
                             + "wrote \(what)")
@@ -140,13 +160,11 @@ extension LearningBase {
     }
 
     /// Computes the CSV chunks `chunks` (contiguous increasing user ranges) on `workers` threads
-    /// into the new file `temp`: the header (unless `header` is false), then each chunk's rows
+    /// into the new file `handle`: the header (unless `header` is false), then each chunk's rows
     /// in chunk order.
     static func writeCSV(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                         to temp: String, reportedAs path: String, header: Bool = true) throws(QueryError) -> [ExecutionStats] {
-        let handle: WriteHandle
+                         to handle: WriteHandle, reportedAs path: String, header: Bool = true) throws(QueryError) -> [ExecutionStats] {
         do throws(ColumnarError) {
-            handle = try WriteHandle(path: temp)
             if header {
                 var text = ContiguousArray<UInt8>()
                 CSVSink.appendHeader(to: &text)
@@ -188,12 +206,12 @@ extension LearningBase {
 
     /// Computes the Parquet row groups of `chunks` (one per non-empty chunk) on `workers`
     /// threads, each encoded by its worker, and appends them in chunk order to the new file
-    /// `temp`, then writes the footer.
+    /// `handle`, then writes the footer.
     static func writeParquet(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                             to temp: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+                             to handle: WriteHandle, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
         let file: ParquetWriter
         do {
-            file = try ParquetWriter(path: temp, schema: ParquetOutput.schema, options: ParquetOutput.options)
+            file = try ParquetWriter(handle: handle, schema: ParquetOutput.schema, options: ParquetOutput.options)
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }

@@ -1,6 +1,6 @@
 /// How a learning base is cut into user-range chunks that workers compute in increasing order
-/// and an `OrderedSequencer` writes in order: CSV text chunks (`OrderedChunkWriter`) or
-/// Parquet row groups (one per chunk).
+/// and an `OrderedSequencer` writes in order: CSV text chunks (`OrderedChunkWriter`),
+/// Parquet row groups (one per chunk) or Arrow record batches (one or more per chunk).
 ///
 /// Enough chunks that the workers stay balanced to the end (`minChunks`); each
 /// about `rowsPerChunk` candidate input rows, so the reorder window bounds memory at about
@@ -16,6 +16,9 @@ struct OutputChunking: Sendable {
     static let csv = OutputChunking(rowsPerChunk: 4_000)
     /// Parquet: a chunk is a row group, so chunks are row-group sized.
     static let parquet = OutputChunking(rowsPerChunk: 1 << 17)
+    /// Arrow: a chunk is one record batch or a few (`ArrowOutput.batchRows`), kept uncompressed
+    /// until written, so half the Parquet size bounds the reorder window's memory.
+    static let arrow = OutputChunking(rowsPerChunk: 1 << 16)
 
     static let maxChunks = 1 << 14
     /// At least 4 chunks per worker of the default two, and the same cut whatever `--workers`

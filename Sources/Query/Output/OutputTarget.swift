@@ -12,12 +12,17 @@ import Glibc
 /// * A device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): `direct`: streamed
 ///   into the path itself; it must never be renamed over (that would replace `/dev/null` by a
 ///   regular file).
+/// * `-`: `standardOutput`: streamed into the process's standard output (a duplicate of
+///   descriptor 1), whatever it is (pipe, terminal, a file the shell opened); nothing is
+///   renamed or removed.
 /// * A directory: `.outputNotWritable`.
 enum OutputTarget: Equatable {
     case replace(final: String, temporary: String)
     case direct(String)
+    case standardOutput
 
     static func resolve(_ path: String) throws(QueryError) -> OutputTarget {
+        if path == "-" { return .standardOutput }
         switch FileIO.fileType(path) {
         case .directory?:
             throw .outputNotWritable(path: path, reason: "is a directory")
@@ -31,11 +36,20 @@ enum OutputTarget: Equatable {
         }
     }
 
-    /// The path the run opens and writes.
+    /// The path the run opens and writes (`-` for standard output).
     var writePath: String {
         switch self {
         case .replace(_, let temporary): temporary
         case .direct(let path): path
+        case .standardOutput: "-"
+        }
+    }
+
+    /// Opens the output for sequential writing (created or truncated, except standard output).
+    func open() throws(ColumnarError) -> WriteHandle {
+        switch self {
+        case .standardOutput: try WriteHandle(duplicating: STDOUT_FILENO, name: "standard output")
+        default: try WriteHandle(path: writePath)
         }
     }
 

@@ -1,6 +1,7 @@
 import Columnar
 
-/// The learning base as Parquet. Types: user_id INT32, user_session STRING, product_id INT32 (nullable), price
+/// The learning base as Parquet (and, with the same `schema`, as Arrow IPC: `ArrowOutput`).
+/// Types: user_id INT32, user_session STRING, product_id INT32 (nullable), price
 /// DOUBLE (nullable), category_code/brand STRING (nullable), num_views_product INT64,
 /// purchased BOOLEAN, start_time/end_time TIMESTAMP(UTC, micros), num_views_session INT64,
 /// duration, start_hour, start_minute, start_dayofweek, sessions_precedentes INT32, the two

@@ -56,6 +56,14 @@ public final class ParquetWriter {
         try self.init(output: .file(handle), path: path, schema: schema, options: options)
     }
 
+    /// Writes into `handle` (opened by the caller, e.g. standard output; the writer closes it),
+    /// starting at the handle's current offset, which must be 0. Throws as `init(path:)`.
+    public convenience init(handle: WriteHandle, schema: Schema, options: ParquetWriterOptions = .init()) throws(ColumnarError) {
+        try Self.validate(schema: schema, options: options)
+        guard handle.offset == 0 else { throw .invalidArgument("a Parquet file starts at offset 0") }
+        try self.init(output: .file(handle), path: handle.path, schema: schema, options: options)
+    }
+
     private init(output: Output, path: String, schema: Schema, options: ParquetWriterOptions) throws(ColumnarError) {
         self.output = output
         self.path = path

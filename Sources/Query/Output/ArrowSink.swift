@@ -1,0 +1,46 @@
+import Columnar
+
+/// The learning base as Arrow IPC: the Parquet output's schema (`ParquetOutput.schema`, one
+/// column table for both), as record batches in output order. `-o -` and `.arrows` write the
+/// IPC stream format, any other path the IPC file format (`.arrow`, `.feather`).
+public enum ArrowOutput {
+    /// Rows per record batch at most (plus the rows of the user that crosses the bound: a user's
+    /// rows are never split). Bounds a batch to a few MB.
+    public static let batchRows = 1 << 16
+
+    static func flavor(for path: String) -> ArrowIPCWriter.Flavor {
+        path == "-" || path.lowercased().hasSuffix(".arrows") ? .stream : .file
+    }
+}
+
+/// Collects one output chunk's rows as columns (`OutputColumns`, as the Parquet sink) and
+/// encodes them, on the worker's thread, as Arrow record batches of at most `batchRows` rows
+/// (plus one user's). Memory: the chunk's encoded batches plus one batch of columns.
+struct ArrowChunkSink: LearningBaseSink {
+    private var columns = OutputColumns()
+    private(set) var batches: [ArrowEncodedBatch] = []
+    let batchRows: Int
+    /// Names the output in errors.
+    let path: String
+
+    init(batchRows: Int = ArrowOutput.batchRows, path: String) {
+        self.batchRows = max(1, batchRows)
+        self.path = path
+    }
+
+    mutating func consume(_ u: UserAccumulator) throws(QueryError) {
+        columns.append(u)
+        if columns.rows >= batchRows { try flush() }
+    }
+
+    /// Encodes the collected rows (if any) as one more batch.
+    mutating func flush() throws(QueryError) {
+        guard columns.rows > 0 else { return }
+        do throws(ColumnarError) {
+            batches.append(ArrowRecordBatchEncoder.encode(try RecordBatch(schema: ParquetOutput.schema, columns: columns.batch())))
+        } catch {
+            throw .outputNotWritable(path: path, reason: error.reason)
+        }
+        columns = OutputColumns()
+    }
+}
