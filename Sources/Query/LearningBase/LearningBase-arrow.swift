@@ -20,11 +20,15 @@ extension LearningBase {
         let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
         let chunking = OutputChunking.arrow
         let sequencer = OrderedSequencer<[ArrowEncodedBatch]>(chunks: chunks.count, window: chunking.window(workers: workers))
+        let pool = ArrowBufferPool(limit: chunking.window(workers: workers) + workers)
         let stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
             var total = ExecutionStats()
+            var columns = OutputColumns()
             while let c = sequencer.next() {
                 shared.warm(throughRange: c + chunking.warmLookahead)
-                var sink = ArrowChunkSink(batchRows: batchRows, path: path)
+                var sink = ArrowChunkSink(batchRows: batchRows, path: path, pool: pool)
+                swap(&sink.columns, &columns)  // lent to the sink, taken back (emptied by flush) below
+                defer { swap(&sink.columns, &columns) }
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
                     try sink.flush()
@@ -38,7 +42,7 @@ extension LearningBase {
                     } catch {
                         throw .outputNotWritable(path: path, reason: error.reason)
                     }
-                }, recycle: { _ in })
+                }, recycle: { batches in for b in batches { pool.give(b.bytes) } })
             }
             return total
         }

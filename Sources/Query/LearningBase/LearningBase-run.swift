@@ -53,7 +53,7 @@ extension LearningBase {
     /// in chunk order into one file (`OrderedSequencer`, no concatenation): CSV text chunks of
     /// ~4 K input rows, Parquet row groups of ~128 K input rows encoded by the workers, or Arrow
     /// record batches of at most `arrowBatchRows` rows (plus one user's) encoded by the workers
-    /// from chunks of ~64 K input rows (`ArrowOutput`; `-o -` streams the IPC stream format to
+    /// from chunks of ~16 K input rows (`ArrowOutput`; `-o -` streams the IPC stream format to
     /// standard output, other paths get the IPC file format). Either way
     /// the file is sorted by user_id, start_time, user_session, product_id and the same query
     /// gives the same bytes. Everything is written under a temporary name in the output's

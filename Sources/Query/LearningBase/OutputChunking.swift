@@ -16,9 +16,10 @@ struct OutputChunking: Sendable {
     static let csv = OutputChunking(rowsPerChunk: 4_000)
     /// Parquet: a chunk is a row group, so chunks are row-group sized.
     static let parquet = OutputChunking(rowsPerChunk: 1 << 17)
-    /// Arrow: a chunk is one record batch or a few (`ArrowOutput.batchRows`), kept uncompressed
-    /// until written, so half the Parquet size bounds the reorder window's memory.
-    static let arrow = OutputChunking(rowsPerChunk: 1 << 16)
+    /// Arrow: small chunks (each one record batch, rarely more: `ArrowOutput.batchRows`), so both
+    /// workers stay busy to the end and the uncompressed batches waiting in the reorder window
+    /// stay small (64 K-row chunks made 8 chunks of a 17-day window at scale 0.02: ~25 % more wall time).
+    static let arrow = OutputChunking(rowsPerChunk: 1 << 14)
 
     static let maxChunks = 1 << 14
     /// At least 4 chunks per worker of the default two, and the same cut whatever `--workers`

@@ -1,4 +1,5 @@
 import Columnar
+import Foundation
 
 /// The learning base as Arrow IPC: the Parquet output's schema (`ParquetOutput.schema`, one
 /// column table for both), as record batches in output order. `-o -` and `.arrows` write the
@@ -15,17 +16,22 @@ public enum ArrowOutput {
 
 /// Collects one output chunk's rows as columns (`OutputColumns`, as the Parquet sink) and
 /// encodes them, on the worker's thread, as Arrow record batches of at most `batchRows` rows
-/// (plus one user's). Memory: the chunk's encoded batches plus one batch of columns.
+/// (plus one user's). The worker swaps in its own empty `columns` (capacity kept: `flush`
+/// empties them) and the
+/// encoded batches' byte arrays come from `pool` (given back after writing), so steady-state
+/// batches allocate nothing. Memory: the chunk's encoded batches plus one batch of columns.
 struct ArrowChunkSink: LearningBaseSink {
-    private var columns = OutputColumns()
+    var columns = OutputColumns()
     private(set) var batches: [ArrowEncodedBatch] = []
     let batchRows: Int
     /// Names the output in errors.
     let path: String
+    let pool: ArrowBufferPool?
 
-    init(batchRows: Int = ArrowOutput.batchRows, path: String) {
+    init(batchRows: Int = ArrowOutput.batchRows, path: String, pool: ArrowBufferPool? = nil) {
         self.batchRows = max(1, batchRows)
         self.path = path
+        self.pool = pool
     }
 
     mutating func consume(_ u: UserAccumulator) throws(QueryError) {
@@ -37,10 +43,33 @@ struct ArrowChunkSink: LearningBaseSink {
     mutating func flush() throws(QueryError) {
         guard columns.rows > 0 else { return }
         do throws(ColumnarError) {
-            batches.append(ArrowRecordBatchEncoder.encode(try RecordBatch(schema: ParquetOutput.schema, columns: columns.batch())))
+            let batch = try RecordBatch(schema: ParquetOutput.schema, columns: columns.batch())
+            batches.append(ArrowRecordBatchEncoder.encode(batch, into: pool?.take() ?? []))
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }
-        columns = OutputColumns()
+        columns.removeAll()
+    }
+}
+
+/// Byte arrays of written record batches, for the workers to encode the next ones into
+/// (thread-safe). Holds at most `limit` arrays (about the reorder window's batches).
+final class ArrowBufferPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [[UInt8]] = []
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func take() -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        return free.popLast()
+    }
+
+    func give(_ buffer: [UInt8]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if free.count < limit { free.append(buffer) }
     }
 }

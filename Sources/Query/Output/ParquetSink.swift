@@ -111,6 +111,41 @@ struct OutputColumns {
         rows += u.outGroups.count
     }
 
+    /// Empties every column, keeping the arrays' capacity (a worker reuses one `OutputColumns`
+    /// for its Arrow batches, so they do not regrow and fault in fresh pages for each batch).
+    mutating func removeAll() {
+        rows = 0
+        userId.removeAll(keepingCapacity: true)
+        Self.clear(&session)
+        product.removeAll(keepingCapacity: true)
+        productValid = Bitmap(reservingCapacity: productValid.count)
+        productNulls = 0
+        price.removeAll(keepingCapacity: true)
+        priceValid = Bitmap(reservingCapacity: priceValid.count)
+        priceNulls = 0
+        Self.clear(&category)
+        Self.clear(&brand)
+        views.removeAll(keepingCapacity: true)
+        purchased.removeAll(keepingCapacity: true)
+        start.removeAll(keepingCapacity: true)
+        end.removeAll(keepingCapacity: true)
+        sessionViews.removeAll(keepingCapacity: true)
+        duration.removeAll(keepingCapacity: true)
+        hour.removeAll(keepingCapacity: true)
+        minute.removeAll(keepingCapacity: true)
+        dayOfWeek.removeAll(keepingCapacity: true)
+        rank.removeAll(keepingCapacity: true)
+        cumulative.removeAll(keepingCapacity: true)
+        previous.removeAll(keepingCapacity: true)
+    }
+
+    private static func clear(_ column: inout StringColumn) {
+        column.offsets.removeAll(keepingCapacity: true)
+        column.offsets.append(0)
+        column.bytes.removeAll(keepingCapacity: true)
+        column.validity = nil
+    }
+
     @inline(__always)
     static func append(_ ref: UserAccumulator.TextRef, _ which: UserAccumulator.TextColumn, of u: UserAccumulator,
                        to column: inout StringColumn) {

@@ -20,10 +20,11 @@ struct ArrowEncodedBatch: Sendable {
 /// validity (empty when the column has no nulls: all valid), then the values (`Bool`
 /// bit-packed LSB first; `Utf8`/`Binary`: int32 offsets, then the bytes; dictionary columns
 /// are written materialized). Uncompressed.
-/// Memory: the encoded message (about the batch's column bytes); the batch is not modified.
+/// Memory: the encoded message (about the batch's column bytes), in `buffer` when given (its
+/// capacity reused); the batch is not modified.
 /// Values are copied as they are in memory: little-endian hosts only (checked at compile time).
 enum ArrowRecordBatchEncoder {
-    static func encode(_ batch: RecordBatch) -> ArrowEncodedBatch {
+    static func encode(_ batch: RecordBatch, into buffer: consuming [UInt8] = []) -> ArrowEncodedBatch {
         var pieces: [Piece] = []
         var nodes: [UInt8] = []
         nodes.reserveCapacity(16 * batch.columns.count)
@@ -57,10 +58,16 @@ enum ArrowRecordBatchEncoder {
         header.addInt64(0, Int64(batch.rowCount))
         header.addStructs(1, bytes: nodes, count: batch.columns.count, alignment: 8)
         header.addStructs(2, bytes: buffers, count: pieces.count, alignment: 8)
-        var bytes = ArrowFraming.frame(metadata: FlatBufferBuilder.finish(
+        let framed = ArrowFraming.frame(metadata: FlatBufferBuilder.finish(
             ArrowSchemaMessage.message(.recordBatch, header, bodyLength: bodyLength)))
-        let metadataLength = bytes.count
-        bytes.reserveCapacity(metadataLength + bodyLength)
+        let metadataLength = framed.count
+        var bytes = consume buffer  // moved, not copied: still unique, so its capacity is reused
+        bytes.removeAll(keepingCapacity: true)
+        // A quarter of headroom, so that a reused buffer fits the next batches of similar size
+        // instead of being reallocated (and its pages faulted in again) for a slightly larger one.
+        let needed = metadataLength + bodyLength
+        if bytes.capacity < needed { bytes.reserveCapacity(needed + needed / 4) }
+        bytes += framed
         for piece in pieces {
             piece.append(to: &bytes)
             while bytes.count & 7 != 0 { bytes.append(0) }
