@@ -147,7 +147,7 @@ final class LearningBaseStoreTests: XCTestCase {
         let (store, _, dir) = try goldenStore()
         let reference = dir.appendingPathComponent("ref.csv").path
         _ = try LearningBase.run(store: store, window: Self.window, output: reference, format: .csv)
-        for format in [OutputFormat.csv, .parquet] {
+        for format in OutputFormat.allCases {
             let report = try LearningBase.run(store: store, window: Self.window, output: "/dev/null", format: format)
             XCTAssertEqual(report.stats.outputRows, 350)
             XCTAssertEqual(FileIO.fileType("/dev/null"), .other, "/dev/null is still a device")

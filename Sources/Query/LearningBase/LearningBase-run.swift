@@ -69,7 +69,8 @@ extension LearningBase {
     /// this run's temporary is registered with `InterruptCleanup` (removed on SIGINT/SIGTERM).
     /// A window without data is not an error: a header-only output and a warning.
     /// Memory: per worker, one decoded row group per store file in the window plus one user;
-    /// at most `OutputChunking.window(workers:)` chunk results (texts or encoded row groups).
+    /// at most `OutputChunking.window(workers:)` chunk results (texts, encoded row groups or
+    /// encoded record batches).
     ///
     /// `users` (`--users LO:HI`) restricts the output to that shard of users: row groups whose
     /// user_id statistics miss it are never decoded, rows outside it are skipped. `header` false
