@@ -38,6 +38,11 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// The store on disk is missing, locked, or inconsistent.
     case store(path: String, reason: String)
+    /// A store's own files contradict each other or the format: a manifest that does not
+    /// decode or names a path outside its dataset, a part file that is missing or whose footer
+    /// disagrees with the manifest. `path` is the offending file; `problem` reads after it
+    /// ("missing", "lists …"). The CLI reports it as corrupt data (exit 4).
+    case damaged(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -47,6 +52,7 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
         case .codec(let codec, let reason): "\(codec): \(reason)"
         case .invalidArgument(let message): message
         case .store(let path, let reason): "\(path): \(reason)"
+        case .damaged(let path, let problem): "store damaged: \(path) \(problem)"
         }
     }
 
@@ -73,6 +79,7 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corrupt(var loc, let reason): loc.file = fix(loc.file); return .corrupt(loc, reason: reason)
         case .unsupported(var loc, let feature): loc.file = fix(loc.file); return .unsupported(loc, feature: feature)
         case .store(let path, let reason): return .store(path: fix(path), reason: reason)
+        case .damaged(let path, let problem): return .damaged(path: fix(path), problem: problem)
         case .invalidArgument(let message): return .invalidArgument(temporary.isEmpty ? message : message.replacing(temporary, with: final))
         case .codec: return self
         }

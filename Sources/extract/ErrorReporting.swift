@@ -11,12 +11,14 @@ enum CLIError: Error, CustomStringConvertible {
     case usage(String)
     case missingInput(String)
     case outputNotWritable(String)
+    case corruptStore(String)
 
     var description: String {
         switch self {
         case .usage(let m): m
         case .missingInput(let m): m
         case .outputNotWritable(let m): m
+        case .corruptStore(let m): m
         }
     }
 }
@@ -41,13 +43,14 @@ enum ErrorReporting {
             case .usage: return (2, e.description)
             case .missingInput: return (3, e.description)
             case .outputNotWritable: return (5, e.description)
+            case .corruptStore: return (4, e.description)
             }
         case let e as ColumnarError:
             switch e {
             case .io(_, let op, _) where op.hasPrefix("write") || op.hasPrefix("create"): return (5, e.description)
             case .io(_, _, let errno) where errno == ENOENT: return (3, e.description)
             case .io: return (4, e.description)
-            case .corrupt, .unsupported, .codec: return (4, e.description)
+            case .corrupt, .unsupported, .codec, .damaged: return (4, e.description)
             case .store: return (3, e.description)
             case .invalidArgument: return (2, e.description)
             }

@@ -157,12 +157,25 @@ public enum FileIO {
 }
 
 /// A read-only file opened for positional reads (`pread`). Owned by one caller; `close()` once.
+///
+/// With a `DescriptorPool`, the handle's descriptor may be closed by the pool while the handle
+/// is idle (to keep the process under its descriptor limit) and is reopened by the next
+/// `read`, which first checks that the path still names the same file (device, inode, size);
+/// a replaced file throws `.damaged`. Reads may then run concurrently from several threads.
 public final class ReadHandle: @unchecked Sendable {
     public let path: String
     public let size: Int
-    private var fd: Int32
+    var fd: Int32
+    let pool: DescriptorPool?
+    let device: UInt64
+    let inode: UInt64
+    /// Pool bookkeeping, guarded by the pool's lock.
+    var pins = 0
+    var lastUse: UInt64 = 0
 
-    public init(path: String) throws(ColumnarError) {
+    public init(path: String, pool: DescriptorPool? = nil) throws(ColumnarError) {
+        self.pool = pool
+        pool?.makeRoom()
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
         var st = stat()
@@ -173,6 +186,9 @@ public final class ReadHandle: @unchecked Sendable {
         }
         self.path = path
         self.size = Int(st.st_size)
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+        pool?.admit(self)
     }
 
     /// Reads exactly `count` bytes at `offset`; throws `.corrupt` when the file is shorter.
@@ -180,6 +196,9 @@ public final class ReadHandle: @unchecked Sendable {
         guard offset >= 0, count >= 0, offset <= size, count <= size - offset else {
             throw .corrupt(ParquetLocation(file: path), reason: "read of \(count) bytes at \(offset) past end of file (\(size) bytes)")
         }
+        let fd: Int32
+        if let pool { fd = try pool.pin(self) } else { fd = self.fd }
+        defer { pool?.unpin(self) }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
@@ -195,8 +214,20 @@ public final class ReadHandle: @unchecked Sendable {
         return bytes
     }
 
+    /// Reopens a descriptor the pool closed (caller holds the pool's lock).
+    func reopen() throws(ColumnarError) {
+        let f = open(path, O_RDONLY | O_CLOEXEC)
+        guard f >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
+        var st = stat()
+        guard fstat(f, &st) == 0, UInt64(st.st_dev) == device, UInt64(st.st_ino) == inode, Int(st.st_size) == size else {
+            Glibc.close(f)
+            throw .damaged(path: path, problem: "was replaced while being read")
+        }
+        fd = f
+    }
+
     public func close() {
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if let pool { pool.forget(self) } else if fd >= 0 { Glibc.close(fd); fd = -1 }
     }
 
     deinit { close() }

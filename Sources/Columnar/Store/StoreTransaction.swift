@@ -29,8 +29,16 @@ public final class StoreTransaction: @unchecked Sendable {
     private var rejectsFiles: [(tmp: String, final: String)] = []
     private var replacedSources: Set<String> = []
     private var finished = false
+    /// `begin` created the dataset (wrote its empty manifest): `abandon` removes it again.
+    private let createdDataset: Bool
+    /// Clean-up failures met by this transaction's recovery and roll-forward (a replaced file
+    /// that could not be removed): the commit stands; the next writer retries them.
+    public private(set) var warnings: [String] = []
 
-    init(store: Store, dataset: String, schema: Schema, sortedBy: [String]?, lock: StoreLock) {
+    init(store: Store, dataset: String, schema: Schema, sortedBy: [String]?, lock: StoreLock,
+         createdDataset: Bool = false, warnings: [String] = []) {
+        self.createdDataset = createdDataset
+        self.warnings = warnings
         self.store = store
         self.dataset = dataset
         self.schema = schema
@@ -106,8 +114,10 @@ public final class StoreTransaction: @unchecked Sendable {
     }
 
     /// Commits: the new parts and `sources` become visible atomically. Temporary files must be
-    /// complete and fsynced. Releases the lock.
-    public func commit(sources: [SourceRecord]) throws(ColumnarError) {
+    /// complete and fsynced. Releases the lock. Returns `warnings` (clean-up failures after the
+    /// commit point, which do not undo the commit).
+    @discardableResult
+    public func commit(sources: [SourceRecord]) throws(ColumnarError) -> [String] {
         guard !finished else { throw .invalidArgument("transaction already finished") }
         var manifest: DatasetManifest
         do {
@@ -157,7 +167,8 @@ public final class StoreTransaction: @unchecked Sendable {
         CrashPoint.reach("commit-before-manifest")
         try store.writeManifest(manifest, tag: id)
         CrashPoint.reach("commit-after-manifest")
-        try store.rollForward(manifest, tag: id)
+        warnings += try store.rollForward(manifest, tag: id)
+        return warnings
     }
 
     /// Removes every temporary file of the transaction and releases the lock; the store is
@@ -167,9 +178,13 @@ public final class StoreTransaction: @unchecked Sendable {
         finished = true
         let all = mutex.withLock { reservations }
         for p in all { try? FileIO.remove(p) }
+        if createdDataset, let m = try? store.manifest(dataset: dataset), m.partitions.isEmpty, m.sources.isEmpty {
+            try? FileIO.remove(store.datasetPath(dataset) + "/_manifest.json")
+        }
         // Folders this transaction may have created (removed only when empty).
         rmdir(store.path + "/_rejects")
         for p in all { rmdir(String(p[..<p.lastIndex(of: "/")!])) }
+        if createdDataset { rmdir(store.datasetPath(dataset)) }
         lock.unlock()
     }
 

@@ -161,7 +161,9 @@ public struct SparkifyIngestor {
             }
             do { try batcher?.finish() } catch { throw .columnar(error) }
             CrashPoint.reach("before-commit")
-            do { try txn.commit(sources: records) } catch { throw .columnar(error) }
+            let warnings: [String]
+            do { warnings = try txn.commit(sources: records) } catch { throw .columnar(error) }
+            for w in warnings { options.message?("warning: " + w) }
         } catch {
             batcher?.abandon()
             txn.abandon()

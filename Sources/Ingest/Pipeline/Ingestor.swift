@@ -165,7 +165,9 @@ public struct Ingestor {
             if records.isEmpty {
                 txn.abandon()
             } else {
-                do { try txn.commit(sources: records) } catch { throw .columnar(error) }
+                let warnings: [String]
+                do { warnings = try txn.commit(sources: records) } catch { throw .columnar(error) }
+                for w in warnings { options.message?("warning: " + w) }
             }
         } catch {
             try? writer.finish()

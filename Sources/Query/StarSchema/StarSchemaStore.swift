@@ -23,7 +23,7 @@ public enum StarSchemaStore {
         let days = window?.dayRange
         for (partition, file) in logManifest.allFiles {
             if let days, let day = partition.day, !days.contains(day) { continue }
-            for batch in try read(store.datasetPath(logDataset) + "/" + file.path, columns: logColumns) {
+            for batch in try read(store, logManifest, partition, file, columns: logColumns) {
                 try builder.add(batch)
             }
         }
@@ -32,7 +32,7 @@ public enum StarSchemaStore {
 
     static func open(_ path: String) throws(QueryError) -> (Store, DatasetManifest, DatasetManifest) {
         let store: Store
-        do { store = try Store(path: path) } catch { throw .missingStore(error.description) }
+        do { store = try Store(readingAt: path) } catch { throw .missingStore(error.description) }
         func manifest(_ name: String, _ hint: String) throws(QueryError) -> DatasetManifest {
             let m: DatasetManifest?
             do { m = try store.manifest(dataset: name) } catch { throw .columnar(error) }
@@ -46,15 +46,20 @@ public enum StarSchemaStore {
 
     static func readCatalogue(_ store: Store, _ manifest: DatasetManifest) throws(QueryError) -> [RecordBatch] {
         var songs: [RecordBatch] = []
-        for (_, file) in manifest.allFiles {
-            songs += try read(store.datasetPath(songDataset) + "/" + file.path, columns: songColumns)
+        for (partition, file) in manifest.allFiles {
+            songs += try read(store, manifest, partition, file, columns: songColumns)
         }
         return songs
     }
 
-    static func read(_ path: String, columns: [String]?) throws(QueryError) -> [RecordBatch] {
+    /// Reads part `file` of `manifest` after checking its footer against the manifest
+    /// (`PartCheck`): a missing or disagreeing part throws `.columnar(.damaged)` naming it.
+    static func read(_ store: Store, _ manifest: DatasetManifest, _ partition: PartitionRecord, _ file: PartFile,
+                     columns: [String]?) throws(QueryError) -> [RecordBatch] {
         do {
-            return try ParquetFile(path: path).readAll(columns: columns)
+            let pf = try ParquetFile(path: try store.partPath(file, of: manifest))
+            try PartCheck.check(pf, entry: file, partition: partition, manifest: manifest)
+            return try pf.readAll(columns: columns)
         } catch {
             throw .columnar(error)
         }
@@ -93,7 +98,7 @@ public enum StarSchemaStore {
             for partition in logManifest.partitions {
                 if let days, let day = partition.day, !days.contains(day) { continue }
                 for file in partition.files {
-                    for batch in try read(st.datasetPath(logDataset) + "/" + file.path, columns: logColumns) {
+                    for batch in try read(st, logManifest, partition, file, columns: logColumns) {
                         try builder.add(batch)
                     }
                 }

@@ -1,8 +1,17 @@
 import Columnar
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One store file (a sorted run of one day) as an `EventRun`: its row groups are the batches,
 /// pruned by the user_id and event_time statistics before any page is read, and read with only
 /// the learning-base columns. Safe to share between workers (reads are positional).
+///
+/// Opened from the store (`init(path:entry:partition:manifest:)`), the footer is first checked
+/// against the manifest (`PartCheck`), and each batch loaded is checked against the footer's
+/// user_id statistics it was pruned by (first and last user of a sorted batch: O(1)). The file's
+/// descriptor comes from `DescriptorPool.shared`, so any number of runs stays within a bounded
+/// number of open files.
 public struct ParquetEventRun: EventRun {
     public let file: ParquetFile
     private let allBounds: [BatchBounds]
@@ -13,9 +22,21 @@ public struct ParquetEventRun: EventRun {
     /// Opens `path` and checks it has the needed columns. Errors name the file: a corrupt or
     /// foreign file → `.columnar(.corrupt)`, an unreadable one → `.columnar(.io)`.
     public init(path: String) throws(QueryError) {
+        try self.init(path: path, pool: nil)
+    }
+
+    /// Opens part `entry` of `partition` at `path` (resolved by `Store.partPath`) and checks its
+    /// footer against `manifest`: any disagreement throws `.columnar(.damaged)` naming the file.
+    public init(path: String, entry: PartFile, partition: PartitionRecord, manifest: DatasetManifest) throws(QueryError) {
+        try self.init(path: path, pool: .shared)
+        do { try PartCheck.check(file, entry: entry, partition: partition, manifest: manifest) } catch { throw .columnar(error) }
+    }
+
+    private init(path: String, pool: DescriptorPool?) throws(QueryError) {
         do {
-            file = try ParquetFile(path: path)
+            file = try ParquetFile(path: path, pool: pool)
         } catch {
+            if case .io(_, _, let e) = error, e == ENOENT { throw .columnar(.damaged(path: path, problem: "missing")) }
             throw .columnar(error)
         }
         let expected: [(String, ColumnType)] = [
@@ -52,10 +73,26 @@ public struct ParquetEventRun: EventRun {
     public func bounds(batch: Int) -> BatchBounds { allBounds[batch] }
 
     public func load(batch: Int) throws(QueryError) -> RecordBatch {
+        let b: RecordBatch
         do {
-            return try file.read(rowGroup: batch, columns: columns)
+            b = try file.read(rowGroup: batch, columns: columns)
         } catch {
             throw .columnar(error)
+        }
+        try checkUsers(b, against: allBounds[batch], batch: batch)
+        return b
+    }
+
+    /// The batch is sorted by user_id with NULLs first, so its first and last valid ids are its
+    /// min and max: they must be the statistics the batch was pruned and split by.
+    private func checkUsers(_ b: RecordBatch, against bounds: BatchBounds, batch: Int) throws(QueryError) {
+        guard let lo = bounds.userMin, let hi = bounds.userMax,
+              let ids = b.column(named: EventColumns.userId)?.int64Column else { return }
+        var first = 0
+        while first < ids.count && !ids.isValid(first) { first += 1 }
+        let ok = first < ids.count ? ids.values[first] == lo && ids.values[ids.count - 1] == hi && ids.isValid(ids.count - 1) : false
+        if !ok {
+            throw .columnar(.damaged(path: file.path, problem: "row group \(batch): user_id values disagree with the footer's statistics"))
         }
     }
 }

@@ -7,8 +7,10 @@ import Foundation
 /// `ParquetEventRun` (row groups are pruned later, per worker, by their statistics).
 ///
 /// Errors: no store, no events dataset, or an events dataset without rows → `.missingStore`
-/// (exit 3); an unreadable manifest → `.columnar(.store)`; a file that cannot be opened or is
-/// not an events file → `.columnar(…)` naming the file (exit 4).
+/// (exit 3); a damaged manifest, a missing part, or a part whose footer disagrees with the
+/// manifest → `.columnar(.damaged)` naming the file (exit 4); a file that cannot be opened or
+/// is not an events file → `.columnar(…)` naming the file. The store is opened for reading
+/// only (nothing written, not even `.lock`).
 public enum StoreScan {
     public struct Plan: Sendable {
         /// Runs in (day, file) order.
@@ -23,24 +25,15 @@ public enum StoreScan {
 
     public static func plan(store path: String, window: TimeWindow) throws(QueryError) -> Plan {
         guard FileIO.isDirectory(path) else { throw .missingStore("\(path): no such store directory (run `extract ingest` first)") }
-        var manifest: DatasetManifest?
-        var root = path + "/" + dataset + "/"
+        let store: Store
+        let manifest: DatasetManifest?
         do {
-            let store = try Store(path: path)
-            manifest = try store.manifest(dataset: dataset)
-            root = store.datasetPath(dataset) + "/"
+            store = try Store(readingAt: path)
         } catch {
-            switch error {
-            case .store(let p, let reason):
-                throw .missingStore("\(p): \(reason)")
-            case .io:
-                // A store we may not write (read-only mount, no lock file): read the committed
-                // manifest directly, as any reader may.
-                manifest = try readManifestDirectly(root + "_manifest.json")
-            default:
-                throw .columnar(error)
-            }
+            if case .store(let p, let reason) = error { throw .missingStore("\(p): \(reason)") }
+            throw .columnar(error)
         }
+        do { manifest = try store.manifest(dataset: dataset) } catch { throw .columnar(error) }
         guard let manifest, manifest.totalRows > 0 else {
             throw .missingStore("\(path): the store holds no events (run `extract ingest` first)")
         }
@@ -55,20 +48,11 @@ public enum StoreScan {
                 if let hi = file.maxTime, hi < window.startMicros { skipped += 1; continue }
                 if let lo = file.minTime, lo > window.endMicros { skipped += 1; continue }
                 if file.rows == 0 { skipped += 1; continue }
-                runs.append(try ParquetEventRun(path: root + file.path))
+                let resolved: String
+                do { resolved = try store.partPath(file, of: manifest) } catch { throw .columnar(error) }
+                runs.append(try ParquetEventRun(path: resolved, entry: file, partition: partition, manifest: manifest))
             }
         }
         return Plan(runs: runs, daysInStore: manifest.partitions.count, daysInWindow: inWindow, filesSkipped: skipped)
-    }
-
-    static func readManifestDirectly(_ file: String) throws(QueryError) -> DatasetManifest? {
-        guard FileIO.exists(file) else { return nil }
-        let bytes: [UInt8]
-        do { bytes = try FileIO.readAll(file) } catch { throw .columnar(error) }
-        do {
-            return try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
-        } catch {
-            throw .columnar(.store(path: file, reason: "unreadable manifest: \(error)"))
-        }
     }
 }

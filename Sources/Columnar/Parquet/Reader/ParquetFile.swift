@@ -42,9 +42,11 @@ public final class ParquetFile: @unchecked Sendable {
     /// a 115-byte file asks for tens of GiB; larger row groups throw `.unsupported`.
     static let maxRowGroupRows = 1 << 26
 
-    public init(path: String) throws(ColumnarError) {
+    /// `pool`: share a bound on open descriptors with other files (see `DescriptorPool`); the
+    /// file's descriptor may then be closed while idle and reopened by the next read.
+    public init(path: String, pool: DescriptorPool? = nil) throws(ColumnarError) {
         self.path = path
-        let handle = try ReadHandle(path: path)
+        let handle = try ReadHandle(path: path, pool: pool)
         self.handle = handle
         let size = handle.size
         let location = ParquetLocation(file: path)
