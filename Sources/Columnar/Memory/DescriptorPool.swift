@@ -6,23 +6,43 @@ import Darwin
 import Foundation
 
 /// A bound on the descriptors held open by the `ReadHandle`s that share this pool: when a
-/// handle is opened beyond `limit`, the least recently used idle handle's descriptor is
-/// closed; its next read reopens it (and checks it is still the same file). A handle being
-/// read (pinned) is never closed, so with fewer readers than `limit` the bound holds.
+/// handle is opened beyond `limit`, the least recently used idle descriptor is closed; its
+/// handle's next read reopens it, after checking the path still names the same file (device,
+/// inode, size; a replaced file throws `.damaged`). A descriptor being read (pinned) is never
+/// closed, so with fewer concurrent readers than `limit` the bound holds.
 ///
-/// Cost: a read takes the pool's lock twice (a read is one column chunk, never per row); a
-/// reopen happens only when more files than `limit` are in use, and then at most once per file
-/// per round of reads. `shared` allows a quarter of the process's soft descriptor limit, at
-/// most 64 (so a learning base over thousands of part files runs under `ulimit -n 256`).
+/// Ownership: the pool holds `Slot`s (descriptor state), never the handles; a handle's
+/// `close()`/deinit closes and forgets its slot. Cost: a read takes the pool's lock twice (a
+/// read is a column chunk, never a row); a reopen happens only when more than `limit` files are
+/// in use. `shared` allows a quarter of the process's soft descriptor limit, at most 64, so a
+/// learning base over thousands of part files runs under `ulimit -n 256`.
 public final class DescriptorPool: @unchecked Sendable {
     public static let shared = DescriptorPool(limit: DescriptorPool.defaultLimit())
 
+    /// One pooled descriptor (guarded by the pool's lock).
+    final class Slot {
+        let path: String
+        var fd: Int32
+        let device: UInt64, inode: UInt64
+        let size: Int
+        var pins = 0
+        var lastUse: UInt64 = 0
+        init(path: String, fd: Int32, device: UInt64, inode: UInt64, size: Int) {
+            self.path = path
+            self.fd = fd
+            self.device = device
+            self.inode = inode
+            self.size = size
+        }
+    }
+
     public let limit: Int
     private let lock = NSLock()
-    private var open: [ObjectIdentifier: ReadHandle] = [:]
+    private var open: [ObjectIdentifier: Slot] = [:]
     private var clock: UInt64 = 0
-    /// Descriptors closed to make room (a test observes that eviction happened).
+    /// Descriptors closed to make room and reopens (tests observe that both happen).
     public private(set) var evictions = 0
+    public private(set) var reopens = 0
 
     public init(limit: Int) { self.limit = max(1, limit) }
 
@@ -41,37 +61,45 @@ public final class DescriptorPool: @unchecked Sendable {
         lock.withLock { evictLocked(keeping: limit - 1) }
     }
 
-    func admit(_ h: ReadHandle) {
+    func admit(_ s: Slot) {
         lock.withLock {
             clock += 1
-            h.lastUse = clock
-            open[ObjectIdentifier(h)] = h
+            s.lastUse = clock
+            open[ObjectIdentifier(s)] = s
         }
     }
 
-    /// The handle's descriptor, reopened if it was closed; held open until `unpin`.
-    func pin(_ h: ReadHandle) throws(ColumnarError) -> Int32 {
+    /// The slot's descriptor, reopened if it was closed; held open until `unpin`.
+    func pin(_ s: Slot) throws(ColumnarError) -> Int32 {
         lock.lock()
         defer { lock.unlock() }
-        if h.fd < 0 {
+        if s.fd < 0 {
             evictLocked(keeping: limit - 1)
-            try h.reopen()
-            open[ObjectIdentifier(h)] = h
+            let f = Glibc.open(s.path, O_RDONLY | O_CLOEXEC)
+            guard f >= 0 else { throw .io(path: s.path, operation: "open", errno: errno) }
+            var st = stat()
+            guard fstat(f, &st) == 0, UInt64(st.st_dev) == s.device, UInt64(st.st_ino) == s.inode, Int(st.st_size) == s.size else {
+                Glibc.close(f)
+                throw .damaged(path: s.path, problem: "was replaced while being read")
+            }
+            s.fd = f
+            reopens += 1
+            open[ObjectIdentifier(s)] = s
         }
-        h.pins += 1
+        s.pins += 1
         clock += 1
-        h.lastUse = clock
-        return h.fd
+        s.lastUse = clock
+        return s.fd
     }
 
-    func unpin(_ h: ReadHandle) {
-        lock.withLock { h.pins -= 1 }
+    func unpin(_ s: Slot) {
+        lock.withLock { s.pins -= 1 }
     }
 
-    func forget(_ h: ReadHandle) {
+    func forget(_ s: Slot) {
         lock.withLock {
-            open[ObjectIdentifier(h)] = nil
-            if h.fd >= 0 { Glibc.close(h.fd); h.fd = -1 }
+            open[ObjectIdentifier(s)] = nil
+            if s.fd >= 0 { Glibc.close(s.fd); s.fd = -1 }
         }
     }
 

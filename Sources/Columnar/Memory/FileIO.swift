@@ -165,16 +165,12 @@ public enum FileIO {
 public final class ReadHandle: @unchecked Sendable {
     public let path: String
     public let size: Int
-    var fd: Int32
-    let pool: DescriptorPool?
-    let device: UInt64
-    let inode: UInt64
-    /// Pool bookkeeping, guarded by the pool's lock.
-    var pins = 0
-    var lastUse: UInt64 = 0
+    private var fd: Int32
+    /// With a pool: the descriptor's state, shared with the pool (which never holds the handle).
+    private let slot: DescriptorPool.Slot?
+    private let pool: DescriptorPool?
 
     public init(path: String, pool: DescriptorPool? = nil) throws(ColumnarError) {
-        self.pool = pool
         pool?.makeRoom()
         fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
@@ -186,9 +182,15 @@ public final class ReadHandle: @unchecked Sendable {
         }
         self.path = path
         self.size = Int(st.st_size)
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-        pool?.admit(self)
+        self.pool = pool
+        if let pool {
+            let s = DescriptorPool.Slot(path: path, fd: fd, device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: size)
+            pool.admit(s)
+            slot = s
+            fd = -1
+        } else {
+            slot = nil
+        }
     }
 
     /// Reads exactly `count` bytes at `offset`; throws `.corrupt` when the file is shorter.
@@ -197,8 +199,8 @@ public final class ReadHandle: @unchecked Sendable {
             throw .corrupt(ParquetLocation(file: path), reason: "read of \(count) bytes at \(offset) past end of file (\(size) bytes)")
         }
         let fd: Int32
-        if let pool { fd = try pool.pin(self) } else { fd = self.fd }
-        defer { pool?.unpin(self) }
+        if let pool, let slot { fd = try pool.pin(slot) } else { fd = self.fd }
+        defer { if let pool, let slot { pool.unpin(slot) } }
         var failure: Int32 = 0
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             var done = 0
@@ -214,20 +216,8 @@ public final class ReadHandle: @unchecked Sendable {
         return bytes
     }
 
-    /// Reopens a descriptor the pool closed (caller holds the pool's lock).
-    func reopen() throws(ColumnarError) {
-        let f = open(path, O_RDONLY | O_CLOEXEC)
-        guard f >= 0 else { throw .io(path: path, operation: "open", errno: errno) }
-        var st = stat()
-        guard fstat(f, &st) == 0, UInt64(st.st_dev) == device, UInt64(st.st_ino) == inode, Int(st.st_size) == size else {
-            Glibc.close(f)
-            throw .damaged(path: path, problem: "was replaced while being read")
-        }
-        fd = f
-    }
-
     public func close() {
-        if let pool { pool.forget(self) } else if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if let pool, let slot { pool.forget(slot) } else if fd >= 0 { Glibc.close(fd); fd = -1 }
     }
 
     deinit { close() }
