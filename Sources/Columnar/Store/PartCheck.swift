@@ -4,8 +4,11 @@
 ///
 /// A part must have: the manifest's byte size and row count; exactly the schema the manifest's
 /// format version declares (`StoreFormat.fileSchema`: names, order, types, nullability); in
-/// every row group and column with statistics, min ≤ max and a null count within the row
-/// group (0 for a required column); for the dataset's time column, bounds inside the part's
+/// every row group and column with statistics, min ≤ max, legacy min/max equal to the current
+/// min_value/max_value where both are stored (our writer and pyarrow write both for signed
+/// types, so one damaged field is seen), and a null count within the row
+/// group (0 for a required column); for the time and sort columns, bounds present in every row
+/// group holding a value; for the dataset's time column, bounds inside the part's
 /// manifest [minTime, maxTime] (equal to them over the file) and inside the partition's day;
 /// for a dataset sorted by a column, row groups in that column's order. A part file moved from
 /// another day or swapped with another part fails on its size, rows or time bounds.
@@ -44,6 +47,17 @@ public enum PartCheck {
                     if n > rows { out.append("\(at): null count \(n) exceeds the \(rows) rows") }
                     if !field.nullable && n != 0 { out.append("\(at): null count \(n) in a required column") }
                 }
+                // The time and sort columns' bounds drive pruning and the split between workers:
+                // our writers always record them, so a row group with values but no bounds is damaged.
+                if field.name == timeColumn || field.name == sortColumn, stats?.min == nil || stats?.max == nil,
+                   rows > 0, (stats?.nullCount ?? 0) < rows {
+                    out.append("\(at): statistics missing")
+                }
+                if let raw = rawStatistics(file, rowGroup: g, column: field.name),
+                   (raw.min != nil && raw.minValue != nil && raw.min != raw.minValue)
+                    || (raw.max != nil && raw.maxValue != nil && raw.max != raw.maxValue) {
+                    out.append("\(at): legacy and current statistics disagree")
+                }
                 if let lo = stats?.min, let hi = stats?.max, !lessOrEqual(lo, hi) {
                     out.append("\(at): statistics min > max")
                 }
@@ -79,6 +93,13 @@ public enum PartCheck {
         if let first = problems(file, entry: entry, partition: partition, manifest: manifest).first {
             throw .damaged(path: file.path, problem: first)
         }
+    }
+
+    /// The footer's statistics of one column chunk as stored (legacy and current fields).
+    static func rawStatistics(_ file: ParquetFile, rowGroup g: Int, column: String) -> Statistics? {
+        guard let d = file.descriptors.first(where: { $0.name == column }), d.leafIndex >= 0,
+              d.leafIndex < file.metadata.rowGroups[g].columns.count else { return nil }
+        return file.metadata.rowGroups[g].columns[d.leafIndex].metaData?.statistics
     }
 
     static func lessOrEqual(_ a: StatValue, _ b: StatValue) -> Bool {

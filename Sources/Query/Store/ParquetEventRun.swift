@@ -14,7 +14,7 @@ import Glibc
 /// number of open files.
 public struct ParquetEventRun: EventRun {
     public let file: ParquetFile
-    private let allBounds: [BatchBounds]
+    private var allBounds: [BatchBounds]
     private let columns: [String]
 
     public var name: String { file.path }
@@ -30,6 +30,18 @@ public struct ParquetEventRun: EventRun {
     public init(path: String, entry: PartFile, partition: PartitionRecord, manifest: DatasetManifest) throws(QueryError) {
         try self.init(path: path, pool: .shared)
         do { try PartCheck.check(file, entry: entry, partition: partition, manifest: manifest) } catch { throw .columnar(error) }
+        // A row group's time bounds decide whether its rows are filtered by the window. PartCheck
+        // proved the row groups' bounds lie inside the part's [minTime, maxTime] and reach both
+        // ends, but an inner row group's narrowed bounds cannot be told from true ones: use the
+        // part's range (computed from the rows at ingest) for every row group, so that a part
+        // crossing a window boundary is always filtered row by row. Rows of one part are sorted
+        // by user, so each row group spans about the whole range anyway: nothing is lost.
+        if let lo = entry.minTime, let hi = entry.maxTime {
+            for g in allBounds.indices where allBounds[g].timeMin != nil || allBounds[g].timeMax != nil {
+                allBounds[g].timeMin = lo
+                allBounds[g].timeMax = hi
+            }
+        }
     }
 
     private init(path: String, pool: DescriptorPool?) throws(QueryError) {
