@@ -161,6 +161,34 @@ final class StoreVerifyCLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
     }
 
+    /// #19: `ingest --replace` whose old part cannot be removed commits, warns, and leaves a
+    /// store every verb still uses; the next ingest retries the removal.
+    func testReplaceWhoseOldPartCannotBeRemovedWarnsAndTheStoreStaysUsable() throws {
+        let dir = try TestPaths.temporaryDirectory(self, "replace")
+        let store = try goldenStore(dir)
+        let old = try parts(store)[1]
+        // unlink() fails on a non-empty folder (root ignores permissions, so it stands in for an
+        // undeletable file).
+        try FileIO.remove(old)
+        try FileIO.makeDirectories(old)
+        try FileIO.writeAll(old + "/x", [1])
+        var r = try run(["ingest", LearningBaseStoreTests.events, "--store", store, "--replace"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("warning: could not remove replaced file \(old)"), r.err)
+        XCTAssertFalse(try parts(store).contains(old))
+        r = try run(["info", "--store", store, "--check"])
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try run(["--store", store, "--start", Self.start, "--end", Self.end, "-o", dir.appendingPathComponent("o.csv").path])
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try run(["ingest", TestPaths.fixture("rees46/2019-Oct-head.csv").path, "--store", store])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("will retry"), "the next ingest retries: \(r.err)")
+        try FileManager.default.removeItem(atPath: old)
+        r = try run(["ingest", TestPaths.fixture("rees46/cosmetics-2019-Oct-sample.csv").path, "--store", store])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertNil(try Store(readingAt: store).manifest(dataset: "events")?.pending)
+    }
+
     /// In-process: more part files than the pool's limit are read with a bounded number of
     /// descriptors (evicted and reopened), and the answer is unchanged.
     func testDescriptorPoolBoundsOpenFilesAndReopens() throws {
