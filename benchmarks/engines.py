@@ -122,14 +122,6 @@ def run_polars_csv(args):
     out.write_csv(args.out, datetime_format="%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def _uuid_text(col):
-    """16 UUID bytes -> lowercase 8-4-4-4-12 text."""
-    import polars as pl
-    h = col.bin.encode("hex")
-    return pl.concat_str([h.str.slice(0, 8), h.str.slice(8, 4), h.str.slice(12, 4), h.str.slice(16, 4), h.str.slice(20, 12)],
-                         separator="-")
-
-
 def run_polars_store(args):
     import polars as pl
     from datetime import date
@@ -142,7 +134,7 @@ def run_polars_store(args):
         pl.when(pl.col("product_id").is_between(-2**31, 2**31 - 1)).then(pl.col("product_id")).cast(pl.Int32).alias("product_id"),
         pl.col("category_code"), pl.col("brand"), pl.col("price"),
         pl.when(pl.col("user_id").is_between(-2**31, 2**31 - 1)).then(pl.col("user_id")).cast(pl.Int32).alias("user_id"),
-        pl.coalesce(pl.col("user_session_raw"), _uuid_text(pl.col("user_session"))).alias("user_session"))
+        pl.col("user_session"))
     out = polars_learning_base(lf, args.start, args.end).collect()
     out.write_csv(args.out, datetime_format="%Y-%m-%dT%H:%M:%S.000Z")
 

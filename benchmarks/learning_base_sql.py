@@ -65,13 +65,15 @@ SELECT strptime(event_time, '%Y-%m-%d %H:%M:%S UTC') AS event_time, event_type,
 FROM read_csv({paths}, header=true, all_varchar=true)
 """
 
-# Typed events from our store (ids kept as BIGINT there; the 32-bit rule applied here).
+# Typed events from our store (ids kept as BIGINT there; the 32-bit rule applied here). The
+# store's user_session is the session text (events schema version 2, what `extract ingest`
+# writes into a new store).
 STORE_EVENTS = """
 SELECT CAST(event_time AS TIMESTAMP) AS event_time, event_type,
        CASE WHEN product_id BETWEEN -2147483648 AND 2147483647 THEN CAST(product_id AS INTEGER) END AS product_id,
        category_code, brand, price,
        CASE WHEN user_id BETWEEN -2147483648 AND 2147483647 THEN CAST(user_id AS INTEGER) END AS user_id,
-       coalesce(user_session_raw, CAST(user_session AS VARCHAR)) AS user_session
+       user_session
 FROM read_parquet('{store}/events/*/*.parquet', hive_partitioning=true)
 WHERE "date" BETWEEN DATE '{first_day}' AND DATE '{last_day}'
 """

@@ -92,4 +92,32 @@ final class ParquetWriterDictionaryTests: XCTestCase {
         XCTAssertEqual(c2.statistics?.minValue, Array("a".utf8))
         XCTAssertEqual(c2.statistics?.maxValue, Array("b".utf8))
     }
+
+    /// `plainColumns` turns the dictionary off for the named columns only (the store's
+    /// session texts), string or numeric; the values read back the same.
+    func testPlainColumnsHaveNoDictionaryOthersKeepTheirs() throws {
+        let schema = Schema([Field("s", .string, nullable: false), Field("t", .string), Field("n", .int64)])
+        let s = StringColumn(["a", "b", "a", "a"]), t = StringColumn(["x", nil, "x", "y"])
+        let n = FixedWidthColumn<Int64>(values: [7, 7, 7, 8])
+        let batch = try RecordBatch(schema: schema, columns: [.string(s), .string(t), .int64(n)])
+        var o = ParquetWriterOptions()
+        o.plainColumns = ["s", "n"]
+        o.numericTrialValues = 1
+        let path = try TestPaths.temporaryDirectory(self).appendingPathComponent("p.parquet").path
+        let w = try ParquetWriter(path: path, schema: schema, options: o)
+        try w.write(batch)
+        let footer = try w.close()
+        let chunks = try footer.rowGroups[0].columns.map { try XCTUnwrap($0.metaData) }
+        XCTAssertNil(chunks[0].dictionaryPageOffset)
+        XCTAssertEqual(chunks[0].encodings, [.plain])
+        XCTAssertNotNil(chunks[1].dictionaryPageOffset)
+        XCTAssertTrue(chunks[1].encodings.contains(.rleDictionary))
+        XCTAssertNil(chunks[2].dictionaryPageOffset)
+        XCTAssertFalse(chunks[2].encodings.contains(.rleDictionary))
+        let back = try ParquetFile(path: path).readAll()
+        XCTAssertEqual(back.count, 1)
+        XCTAssertEqual(back[0].columns[0].stringColumn, s)
+        XCTAssertEqual(back[0].columns[1].stringColumn, t)
+        XCTAssertEqual(back[0].columns[2].int64Column?.values, n.values)
+    }
 }

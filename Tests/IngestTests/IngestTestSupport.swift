@@ -27,26 +27,39 @@ enum IngestFixture {
         return try Ingestor(store: st, options: options).ingest(sources: paths.map(InputSource.init(argument:)))
     }
 
-    /// Every stored row, file by file in manifest order; also asserts each file's sort order
-    /// and that the manifest's row counts match the files.
+    /// Every stored row, file by file in manifest order, in the version 1 form (16 session
+    /// bytes or raw text) whatever the store's schema version; also asserts each file's schema
+    /// is its version's, its sort order, and that the manifest's row counts match the files.
     static func readStore(_ store: String, file: StaticString = #filePath, line: UInt = #line) throws -> [StoredEvent] {
         let st = try Store(path: store)
         guard let m = try st.manifest(dataset: "events") else { return [] }
         var out: [StoredEvent] = []
         for (partition, part) in m.allFiles {
             let pf = try ParquetFile(path: st.datasetPath("events") + "/" + part.path)
-            XCTAssertEqual(pf.schema, EventsDataset.schema, file: file, line: line)
+            let version = EventsDataset.version(of: m)
+            XCTAssertEqual(pf.schema, EventsDataset.schema(version: version), file: file, line: line)
             XCTAssertEqual(pf.rowCount, part.rows, "manifest rows of \(part.path)", file: file, line: line)
             var fileRows: [StoredEvent] = []
             for batch in try pf.readAll() {
                 let c = batch.columns
                 let t = c[0].int64Column!, et = c[1].stringColumn!, pid = c[2].int64Column!, cid = c[3].int64Column!
                 let cc = c[4].stringColumn!, br = c[5].stringColumn!, pr = c[6].doubleColumn!, uid = c[7].int64Column!
-                let ss = c[8].fixedBytesColumn!, raw = c[9].stringColumn!
+                // Version 1: 16 bytes + raw text; version 2: the text, a UUID when canonical.
+                let ss = version == 1 ? c[8].fixedBytesColumn! : nil, raw = version == 1 ? c[9].stringColumn! : nil
+                let text = version == 1 ? nil : c[8].stringColumn!
                 for i in 0..<batch.rowCount {
+                    let session: [UInt8]?, sessionRaw: String?
+                    if let ss, let raw {
+                        session = ss[i]
+                        sessionRaw = raw[i]
+                    } else {
+                        let text = text![i]
+                        session = text.flatMap(UUIDParser.parse)
+                        sessionRaw = session == nil ? text : nil
+                    }
                     fileRows.append(StoredEvent(time: t.values[i], eventType: et[i], productId: pid[i], categoryId: cid[i],
                                                 categoryCode: cc[i], brand: br[i], price: pr[i], userId: uid[i],
-                                                session: ss[i], sessionRaw: raw[i], partition: partition.key))
+                                                session: session, sessionRaw: sessionRaw, partition: partition.key))
                 }
             }
             for k in fileRows.indices.dropFirst() {

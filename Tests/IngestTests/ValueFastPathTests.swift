@@ -1,5 +1,6 @@
 import XCTest
 @testable import Ingest
+import Columnar
 import TestSupport
 
 /// The SWAR/fast paths of the value parsers against their scalar twins.

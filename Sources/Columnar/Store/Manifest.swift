@@ -7,6 +7,11 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public var formatVersion: Int
     public var dataset: String
     public var schema: Schema
+    /// Version of the dataset's schema, as its dataset declares it (for events,
+    /// `EventsDataset.schemas` in Ingest): every part file has the schema of this version.
+    /// nil in manifests written before versions existed (read as version 1); absent from the
+    /// JSON when nil, so such manifests are rewritten as they were.
+    public var schemaVersion: Int?
     /// Every source ingested, in ingestion order.
     public var sources: [SourceRecord]
     /// Partitions sorted by key; within each, files in commit order.
@@ -17,10 +22,11 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     /// Non-nil only between a commit point and the end of its roll-forward (see `Store`).
     public var pending: PendingOperations?
 
-    public init(dataset: String, schema: Schema, sortedBy: [String]? = nil) {
+    public init(dataset: String, schema: Schema, schemaVersion: Int? = nil, sortedBy: [String]? = nil) {
         formatVersion = 1
         self.dataset = dataset
         self.schema = schema
+        self.schemaVersion = schemaVersion
         sources = []
         partitions = []
         self.sortedBy = sortedBy

@@ -113,12 +113,13 @@ public final class Store: @unchecked Sendable {
         return out
     }
 
-    /// Starts a write transaction on `dataset` (created with `schema` if new; an existing
-    /// dataset must have the same schema). Blocks while another writer holds the store lock,
-    /// after calling `waiting` with one line saying so and naming the holder (pid and host).
-    /// A new dataset gets an empty manifest first (removed again if the transaction is
-    /// abandoned), so that recovery after a crash knows the folder is the store's.
-    public func begin(dataset: String, schema: Schema, sortedBy: [String]? = nil,
+    /// Starts a write transaction on `dataset` (created with `schema` and `schemaVersion` if
+    /// new; an existing dataset must have the same schema and version, nil and 1 being the
+    /// same). Blocks while another writer holds the store lock, after calling `waiting` with one
+    /// line saying so and naming the holder (pid and host). A new dataset gets an empty manifest
+    /// first (removed again if the transaction is abandoned), so that recovery after a crash
+    /// knows the folder is the store's.
+    public func begin(dataset: String, schema: Schema, schemaVersion: Int? = nil, sortedBy: [String]? = nil,
                       waiting: ((String) -> Void)? = nil) throws(ColumnarError) -> StoreTransaction {
         guard !isReadOnly else { throw .invalidArgument("\(path): store opened for reading") }
         guard let lock = try StoreLock(storePath: path, wait: true, waiting: waiting) else {
@@ -126,15 +127,17 @@ public final class Store: @unchecked Sendable {
         }
         let warnings = try recover()
         let existing = try manifest(dataset: dataset)
-        if let existing, existing.schema != schema {
+        if let existing,
+           existing.schema != schema || (existing.schemaVersion ?? 1) != (schemaVersion ?? 1) {
             lock.unlock()
             throw .store(path: datasetPath(dataset), reason: "dataset exists with a different schema")
         }
         try FileIO.makeDirectories(datasetPath(dataset))
         if existing == nil {
-            try writeManifest(DatasetManifest(dataset: dataset, schema: schema, sortedBy: sortedBy), tag: "begin")
+            try writeManifest(DatasetManifest(dataset: dataset, schema: schema, schemaVersion: schemaVersion, sortedBy: sortedBy), tag: "begin")
         }
-        return StoreTransaction(store: self, dataset: dataset, schema: schema, sortedBy: sortedBy, lock: lock,
+        return StoreTransaction(store: self, dataset: dataset, schema: schema, schemaVersion: schemaVersion,
+                                sortedBy: sortedBy, lock: lock,
                                 createdDataset: existing == nil, warnings: warnings)
     }
 

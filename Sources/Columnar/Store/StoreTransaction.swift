@@ -18,6 +18,8 @@ public final class StoreTransaction: @unchecked Sendable {
     public let store: Store
     public let dataset: String
     public let schema: Schema
+    /// Recorded in the manifest when this transaction creates the dataset (see `DatasetManifest`).
+    public let schemaVersion: Int?
     /// Unique id: UTC time plus random bits, used in every file name of the transaction.
     public let id: String
     private let sortedBy: [String]?
@@ -35,13 +37,14 @@ public final class StoreTransaction: @unchecked Sendable {
     /// that could not be removed): the commit stands; the next writer retries them.
     public private(set) var warnings: [String] = []
 
-    init(store: Store, dataset: String, schema: Schema, sortedBy: [String]?, lock: StoreLock,
+    init(store: Store, dataset: String, schema: Schema, schemaVersion: Int?, sortedBy: [String]?, lock: StoreLock,
          createdDataset: Bool = false, warnings: [String] = []) {
         self.createdDataset = createdDataset
         self.warnings = warnings
         self.store = store
         self.dataset = dataset
         self.schema = schema
+        self.schemaVersion = schemaVersion
         self.sortedBy = sortedBy
         self.lock = lock
         var rng = SystemRandomNumberGenerator()
@@ -121,7 +124,8 @@ public final class StoreTransaction: @unchecked Sendable {
         guard !finished else { throw .invalidArgument("transaction already finished") }
         var manifest: DatasetManifest
         do {
-            manifest = try store.manifest(dataset: dataset) ?? DatasetManifest(dataset: dataset, schema: schema, sortedBy: sortedBy)
+            manifest = try store.manifest(dataset: dataset)
+                ?? DatasetManifest(dataset: dataset, schema: schema, schemaVersion: schemaVersion, sortedBy: sortedBy)
         } catch { abandon(); throw error }
         // A source already committed (and not being replaced) is never committed twice: the
         // transaction is abandoned (its files removed).

@@ -266,22 +266,31 @@ struct EventBuffer {
         return perm
     }
 
-    /// The rows sorted, as a batch of `EventsDataset.schema`.
-    func sortedBatch() throws(ColumnarError) -> RecordBatch {
+    /// The rows sorted, as a batch of `EventsDataset.schemas[schemaVersion]` (1: user_session
+    /// as 16 bytes plus user_session_raw; 2: user_session as text). A version this build does
+    /// not know is an invalid argument (callers take it from `EventsDataset`).
+    func sortedBatch(schemaVersion: Int = EventsDataset.currentSchemaVersion) throws(ColumnarError) -> RecordBatch {
+        guard let schema = EventsDataset.schema(version: schemaVersion) else {
+            throw .invalidArgument("unknown events schema version \(schemaVersion)")
+        }
         let perm = sortPermutation()
         let t = gather(FixedWidthColumn(values: time), perm)
         let inverse = perm.map(PermutationGather.inverse)
         let words = perm.map { PermutationGather.gather(session.values, $0) } ?? session.values
         let sessionValidity = session.nulls.bitmap(count: count, inverse: inverse)
-        let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
-        let raw = sessionRaw.column(count: count, perm: perm)
-        return try RecordBatch(schema: EventsDataset.schema, columns: [
+        let common: [AnyColumn] = [
             .int64(t), .dictionary(eventType.gathered(perm, inverse)), .int64(productId.gathered(perm, inverse)),
             .int64(categoryId.gathered(perm, inverse)), .dictionary(categoryCode.gathered(perm, inverse)),
             .dictionary(brand.gathered(perm, inverse)), .double(price.gathered(perm, inverse)),
             .int64(userId.gathered(perm, inverse)),
-            .fixedBytes(sess), .string(raw),
-        ])
+        ]
+        if schemaVersion == 1 {
+            let sess = NullableBuilder<UUIDWords>.fixedBytes(words, validity: sessionValidity)
+            let raw = sessionRaw.column(count: count, perm: perm)
+            return try RecordBatch(schema: schema, columns: common + [.fixedBytes(sess), .string(raw)])
+        }
+        let text = SessionText.column(words: words, validity: sessionValidity, raw: sessionRaw, perm: perm)
+        return try RecordBatch(schema: schema, columns: common + [.string(text)])
     }
 }
 

@@ -81,10 +81,23 @@ public struct Ingestor {
                 _ = try Self.readHeader(source)
             }
         }
+        // A store keeps the schema version it was created with (every part of a dataset has one
+        // schema); a new store gets the current one. `begin` checks it again under the lock.
+        let version: Int, declaredVersion: Int?
+        do {
+            let current = try store.manifest(dataset: EventsDataset.name)
+            version = current.map(EventsDataset.version(of:)) ?? EventsDataset.currentSchemaVersion
+            declaredVersion = current == nil ? version : current?.schemaVersion
+        } catch { throw .columnar(error) }
+        guard let schema = EventsDataset.schema(version: version) else {
+            throw .columnar(.store(path: store.datasetPath(EventsDataset.name),
+                                   reason: "events schema version \(version) is newer than this extract knows "
+                                       + "(\(EventsDataset.currentSchemaVersion)); use a newer extract"))
+        }
         let txn: StoreTransaction
         do {
-            txn = try store.begin(dataset: EventsDataset.name, schema: EventsDataset.schema, sortedBy: EventsDataset.sortedBy,
-                                  waiting: options.waiting ?? options.message)
+            txn = try store.begin(dataset: EventsDataset.name, schema: schema, schemaVersion: declaredVersion,
+                                  sortedBy: EventsDataset.sortedBy, waiting: options.waiting ?? options.message)
         } catch { throw .columnar(error) }
         // The known sources are read under the lock (a concurrent ingest of the same file
         // commits first or waits), and checked again by `commit`.

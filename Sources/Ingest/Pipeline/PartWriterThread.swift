@@ -68,7 +68,7 @@ final class PartWriterThread: @unchecked Sendable {
     /// Sorts, encodes and adds one part (on the calling thread); records the first failure.
     private func write(_ job: Job) throws(ColumnarError) {
         do throws(ColumnarError) {
-            let batch = try job.buffer.sortedBatch()
+            let batch = try job.buffer.sortedBatch(schemaVersion: transaction.schemaVersion ?? 1)
             let r = try transaction.reservePart(partitionKey: StoreTransaction.dayKey(job.buffer.day), day: job.buffer.day)
             let bytes = try encoder.write(batch, to: r.temporaryPath)
             transaction.addPart(r, rows: batch.rowCount, bytes: bytes, source: job.sourceLabel,

@@ -23,7 +23,8 @@ final class EventBatch: Sendable {
     let priceValid: Bitmap?
     let category: StringSource
     let brand: StringSource
-    /// 16 bytes per row; `sessionValid` clear when the uuid is NULL.
+    /// 16 bytes per row; `sessionValid` clear when the row's session is not a uuid (NULL, or a
+    /// text read through `sessionRaw`). Either store layout of `EventColumns` gives the same.
     let sessionBytes: ContiguousArray<UInt8>
     let sessionValid: Bitmap?
     let sessionRaw: StringSource
@@ -60,14 +61,24 @@ final class EventBatch: Sendable {
         }
         category = StringSource(batch.column(named: EventColumns.categoryCode), count: count, viewable: true)
         brand = StringSource(batch.column(named: EventColumns.brand), count: count, viewable: true)
-        sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
-        switch batch.column(named: EventColumns.userSession) {
+        let session = batch.column(named: EventColumns.userSession)
+        switch session {
         case .fixedBytes(let c)? where c.width == 16:
+            // Schema version 1: 16 bytes, non-canonical texts in user_session_raw.
             sessionBytes = c.bytes
             sessionValid = c.validity
+            sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
+        case .string?, .dictionary?:
+            // Schema version 2: the text; canonical UUIDs become 16 bytes, the other non-NULL
+            // texts (rare) are kept as the raw column.
+            let (bytes, valid) = SessionBytes.decode(session!, count: count)
+            sessionBytes = bytes
+            sessionValid = valid
+            sessionRaw = StringSource(SessionBytes.rawTexts(session!, valid: valid, count: count), count: count)
         case nil:
             sessionBytes = ContiguousArray(repeating: 0, count: count * 16)
             sessionValid = Bitmap(count: count, value: false)
+            sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
         default:
             throw missing(EventColumns.userSession)
         }

@@ -12,10 +12,14 @@ import Columnar
 /// | `brand`            | string           | `first()` of the group                       |
 /// | `price`            | double           | mean of the group                            |
 /// | `user_id`          | int64 (nullable) | merge key, 32-bit rule at query time         |
-/// | `user_session`     | uuid (16 bytes)  | canonical session ids                        |
-/// | `user_session_raw` | string           | the raw text when not a canonical uuid       |
+/// | `user_session`     | string, or uuid  | the session text (canonical uuid or not); in |
+/// |                    | (16 bytes)       | stores of schema version 1: canonical uuids  |
+/// | `user_session_raw` | string           | version 1 only: the raw text when not a      |
+/// |                    |                  | canonical uuid                               |
 ///
-/// `category_id` is never read.
+/// Both store layouts are read (per file, by the type of `user_session`; see `EventsDataset` in
+/// Ingest, which owns the per-version schemas) and give the same results. `category_id` is
+/// never read. `schema` below is the version 1 layout, the one in-memory inputs use.
 public enum EventColumns {
     public static let eventTime = "event_time"
     public static let eventType = "event_type"
@@ -27,7 +31,8 @@ public enum EventColumns {
     public static let userSession = "user_session"
     public static let userSessionRaw = "user_session_raw"
 
-    /// The projection of the learning base, in reading order.
+    /// The projection of the learning base on a version 1 file, in reading order (a version 2
+    /// file has no `user_session_raw`).
     public static let learningBase: [String] = [
         eventTime, eventType, productId, categoryCode, brand, price, userId, userSession, userSessionRaw,
     ]

@@ -5,7 +5,8 @@ import Glibc
 
 /// One store file (a sorted run of one day) as an `EventRun`: its row groups are the batches,
 /// pruned by the user_id and event_time statistics before any page is read, and read with only
-/// the learning-base columns. Safe to share between workers (reads are positional).
+/// the learning-base columns (either session layout of `EventColumns`). Safe to share between
+/// workers (reads are positional).
 ///
 /// Opened from the store (`init(path:entry:partition:manifest:)`), the footer is first checked
 /// against the manifest (`PartCheck`), and each batch loaded is checked against the footer's
@@ -51,11 +52,19 @@ public struct ParquetEventRun: EventRun {
             if case .io(_, _, let e) = error, e == ENOENT { throw .columnar(.damaged(path: path, problem: "missing")) }
             throw .columnar(error)
         }
-        let expected: [(String, ColumnType)] = [
+        // Sessions as text (schema version 2), else as 16 bytes plus raw text (version 1).
+        let fileSchema = file.schema
+        let sessionType = fileSchema.index(of: EventColumns.userSession).map { fileSchema.fields[$0].type }
+        var expected: [(String, ColumnType)] = [
             (EventColumns.eventTime, .timestampMicros), (EventColumns.eventType, .string), (EventColumns.productId, .int64),
             (EventColumns.categoryCode, .string), (EventColumns.brand, .string), (EventColumns.price, .double),
-            (EventColumns.userId, .int64), (EventColumns.userSession, .uuid), (EventColumns.userSessionRaw, .string),
+            (EventColumns.userId, .int64),
         ]
+        if sessionType == .string {
+            expected.append((EventColumns.userSession, .string))
+        } else {
+            expected += [(EventColumns.userSession, .uuid), (EventColumns.userSessionRaw, .string)]
+        }
         for (name, type) in expected {
             guard let i = file.schema.index(of: name), file.schema.fields[i].type == type else {
                 throw .columnar(.corrupt(ParquetLocation(file: path, column: name),

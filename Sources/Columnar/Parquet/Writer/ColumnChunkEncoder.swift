@@ -49,12 +49,15 @@ struct ColumnChunkEncoder {
 
     init(field: Field, options: ParquetWriterOptions) {
         self.field = field
-        page = ColumnPageWriter(field: field, options: options)
+        // `plainColumns`: this column without a dictionary, whatever `dictionary` says.
+        var columnOptions = options
+        if options.plainColumns.contains(field.name) { columnOptions.dictionary = false }
+        page = ColumnPageWriter(field: field, options: columnOptions)
         switch field.type {
-        case .string, .binary: values = .byteArray(ByteArrayValueEncoder(options: options))
-        case .int32, .date: values = .int32(NumericValueEncoder(options: options))
-        case .int64, .timestampMicros: values = .int64(NumericValueEncoder(options: options))
-        case .double: values = .double(NumericValueEncoder(options: options))
+        case .string, .binary: values = .byteArray(ByteArrayValueEncoder(options: columnOptions))
+        case .int32, .date: values = .int32(NumericValueEncoder(options: columnOptions))
+        case .int64, .timestampMicros: values = .int64(NumericValueEncoder(options: columnOptions))
+        case .double: values = .double(NumericValueEncoder(options: columnOptions))
         case .bool: values = .bool(BoolValueEncoder())
         case .uuid: values = .fixedBytes(FixedBytesValueEncoder())
         }

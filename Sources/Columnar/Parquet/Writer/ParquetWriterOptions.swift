@@ -20,6 +20,8 @@ public struct ParquetWriterOptions: Sendable, Equatable {
     /// When a chunk's dictionary (PLAIN size) would grow past this, the rest of the chunk is
     /// written as PLAIN pages.
     public var dictionaryMaxBytes: Int = 1 << 20
+    /// Columns (by name) written PLAIN whatever `dictionary` says.
+    public var plainColumns: Set<String> = []
     /// DELTA_BINARY_PACKED for INT32/INT64 (int, date, timestamp) pages where it is smaller than PLAIN.
     public var deltaEncodeSortedIntegers: Bool = false
     /// Non-null values of a chunk on which the numeric dictionary is tried (see

@@ -1,12 +1,15 @@
 /// Canonical lowercase UUID text (`8-4-4-4-12` hex digits, 36 bytes) → 16 bytes.
 ///
-/// Only the canonical lowercase form is stored as a UUID: any other text (uppercase, braces,
-/// spaces, other lengths) is kept verbatim in `user_session_raw`, so nothing is lost and
-/// formatting the UUID back reproduces the input byte for byte. Memory: none.
+/// Only the canonical lowercase form is a UUID here: any other text (uppercase, braces, spaces,
+/// other lengths) is not, so formatting the 16 bytes back reproduces the text byte for byte.
+/// Ingest parses sessions with it (the store's user_session: 16 bytes in schema version 1,
+/// kept to sort and format back in version 2); the learning base parses version 2's session
+/// texts back to 16 bytes. In Columnar because both modules need it. Memory: none.
 public enum UUIDParser {
     /// Writes the 16 bytes into `out` (at least 16 bytes) and returns true when `b` is canonical.
     /// (Scalar on purpose: a SIMD32 classification measured 10x slower, Swift's unsigned lane
     /// comparisons are not lowered to vector instructions.)
+    @inlinable
     public static func parse(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
         guard b.count == 36, b[8] == 0x2D, b[13] == 0x2D, b[18] == 0x2D, b[23] == 0x2D else { return false }
         // SWAR: four 8-hex-digit words (the 4-digit groups loaded in pairs).
@@ -26,7 +29,7 @@ public enum UUIDParser {
 
     /// Eight lowercase hex digits (little-endian word, first digit in the low byte) → their four
     /// bytes (first byte in the low byte), or nil if any byte is not `[0-9a-f]`.
-    @inline(__always) static func hex8(_ w: UInt64) -> UInt32? {
+    @inlinable @inline(__always) static func hex8(_ w: UInt64) -> UInt32? {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
         if w & high != 0 { return nil }
@@ -43,7 +46,7 @@ public enum UUIDParser {
     }
 
     /// The scalar twin of `parse` (tests compare them).
-    static func parseScalar(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+    public static func parseScalar(_ b: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
         guard b.count == 36, b[8] == 0x2D, b[13] == 0x2D, b[18] == 0x2D, b[23] == 0x2D else { return false }
         var i = 0
         var k = 0
