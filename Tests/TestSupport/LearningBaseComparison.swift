@@ -308,8 +308,10 @@ from j order by u, st, sess, p nulls first
 
 UUID_RE = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 def write_store(rows, out):
-    # A store as the ingest writes it: events/date=YYYY-MM-DD/part-*.parquet, each day sorted by
-    # (user_id NULLs first, event_time, input order); row groups of LB_ROW_GROUP rows.
+    # A store as the ingest wrote it in events schema version 1 (user_session as 16 UUID bytes
+    # plus user_session_raw; kept so these tests also cover reading old stores, version 2 being
+    # what the ingest-based tests read): events/date=YYYY-MM-DD/part-*.parquet, each day sorted
+    # by (user_id NULLs first, event_time, input order); row groups of LB_ROW_GROUP rows.
     import os, uuid as uuidlib, pyarrow as pa, pyarrow.parquet as pq
     group = int(os.environ.get('LB_ROW_GROUP', '64'))
     days = {}
