@@ -64,13 +64,14 @@ final class EventBatch: Sendable {
         let session = batch.column(named: EventColumns.userSession)
         switch session {
         case .fixedBytes(let c)? where c.width == 16:
-            // Schema version 1: 16 bytes, non-canonical texts in user_session_raw.
+            // Schema version 1: 16 bytes, non-canonical texts in user_session_raw. Version 2
+            // files come this way too: `ParquetEventRun` reads their texts with `UUIDTextSplit`.
             sessionBytes = c.bytes
             sessionValid = c.validity
             sessionRaw = StringSource(batch.column(named: EventColumns.userSessionRaw), count: count)
         case .string?, .dictionary?:
-            // Schema version 2: the text; canonical UUIDs become 16 bytes, the other non-NULL
-            // texts (rare) are kept as the raw column.
+            // Session texts (in-memory inputs, or a reader that did not split them): canonical
+            // UUIDs become 16 bytes, the other non-NULL texts (rare) are kept as the raw column.
             let (bytes, valid) = SessionBytes.decode(session!, count: count)
             sessionBytes = bytes
             sessionValid = valid

@@ -2,7 +2,9 @@ import Columnar
 
 /// The learning base's form of `user_session` (16 bytes per row, valid for canonical UUIDs;
 /// other texts are read through `StringSource`) made from a session *text* column, the layout of
-/// events schema version 2. Version 1 files store those 16 bytes as they are.
+/// events schema version 2. Version 1 files store those 16 bytes as they are. (Store files of
+/// version 2 do not come here: `ParquetEventRun` has the reader split their texts while the
+/// pages are decoded, `UUIDTextSplit`; this is the path of session texts in memory.)
 ///
 /// The per-user pass then works as with version 1 (a UUID is a two-word key, formatted back to
 /// its text on output), so both versions give the same learning base byte for byte: a

@@ -17,6 +17,9 @@ public struct ParquetEventRun: EventRun {
     public let file: ParquetFile
     private var allBounds: [BatchBounds]
     private let columns: [String]
+    /// For a version 2 file: its session texts are decoded to the version 1 layout while the
+    /// pages are read (16 bytes + raw texts; `UUIDTextSplit`), so no text column is built.
+    private let sessionSplit: UUIDTextSplit?
 
     public var name: String { file.path }
 
@@ -72,6 +75,8 @@ public struct ParquetEventRun: EventRun {
             }
         }
         columns = expected.map(\.0)
+        sessionSplit = sessionType == .string
+            ? UUIDTextSplit(column: EventColumns.userSession, rawColumn: EventColumns.userSessionRaw) : nil
         var bounds: [BatchBounds] = []
         for g in 0..<file.rowGroupCount {
             var b = BatchBounds(rows: file.rowCount(rowGroup: g))
@@ -96,7 +101,7 @@ public struct ParquetEventRun: EventRun {
     public func load(batch: Int) throws(QueryError) -> RecordBatch {
         let b: RecordBatch
         do {
-            b = try file.read(rowGroup: batch, columns: columns)
+            b = try file.read(rowGroup: batch, columns: columns, uuidText: sessionSplit)
         } catch {
             throw .columnar(error)
         }

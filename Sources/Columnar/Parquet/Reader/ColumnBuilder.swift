@@ -6,8 +6,8 @@
 /// the current page (decoded and range-checked here). The values themselves go to a typed
 /// builder chosen once from the physical type (`PhysicalColumnBuilder`: `BoolColumnBuilder`,
 /// `FixedColumnBuilder<Int32/Int64/Double>`, `FixedBytesColumnBuilder`,
-/// `ByteArrayColumnBuilder`), which keeps them in the physical domain and converts at `finish`
-/// (unsigned widening, timestamp units). Memory: the decoded column plus the dictionary and one
+/// `ByteArrayColumnBuilder`, or `UUIDTextColumnBuilder` when asked), which keeps them in the
+/// physical domain and converts at `finish` (unsigned widening, timestamp units). Memory: the decoded column plus the dictionary and one
 /// page of scratch indices. Errors are `DecodeError` (wrapped by the caller).
 struct ColumnBuilder {
     /// The typed builder; `unsupported` for a physical type we do not read (every call throws),
@@ -19,6 +19,7 @@ struct ColumnBuilder {
         case double(FixedColumnBuilder<Double>)
         case fixedBytes(FixedBytesColumnBuilder)
         case byteArray(ByteArrayColumnBuilder)
+        case uuidText(UUIDTextColumnBuilder)
         case unsupported
         case moved
     }
@@ -40,8 +41,14 @@ struct ColumnBuilder {
     private var indices = ContiguousArray<UInt32>()
     private var values: Values
 
-    init(_ descriptor: ParquetColumnDescriptor) {
+    /// `uuidText`: a BYTE_ARRAY column is decoded by `UUIDTextColumnBuilder` (16 bytes per row,
+    /// `finish` gives `.fixedBytes`, `uuidRawColumn` the other texts); ignored for other types.
+    init(_ descriptor: ParquetColumnDescriptor, uuidText: Bool = false) {
         self.descriptor = descriptor
+        if uuidText && descriptor.physical == .byteArray {
+            values = .uuidText(UUIDTextColumnBuilder())
+            return
+        }
         switch descriptor.physical {
         case .boolean: values = .bool(BoolColumnBuilder())
         case .int32: values = .int32(FixedColumnBuilder(physical: .int32))
@@ -123,6 +130,13 @@ struct ColumnBuilder {
         return column
     }
 
+    /// For a builder made with `uuidText`, after `finish`: the non-canonical texts (NULL on the
+    /// other rows), nil when there is none or the builder decodes another way.
+    func uuidRawColumn() -> AnyColumn? {
+        if case .uuidText(let b) = values { return b.rawColumn() }
+        return nil
+    }
+
     /// Runs `operation` on the typed builder, mutated in place.
     private mutating func run(_ operation: Operation) throws(DecodeError) -> AnyColumn? {
         switch values {
@@ -149,6 +163,10 @@ struct ColumnBuilder {
         case .byteArray(var b):
             values = .moved
             defer { values = .byteArray(b) }
+            return try perform(operation, on: &b)
+        case .uuidText(var b):
+            values = .moved
+            defer { values = .uuidText(b) }
             return try perform(operation, on: &b)
         case .unsupported, .moved:
             switch operation {

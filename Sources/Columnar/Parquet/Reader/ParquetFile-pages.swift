@@ -8,6 +8,13 @@
 /// `compressed_page_size`. A present `crc` is verified over the page body as stored.
 extension ParquetFile {
     func readColumn(rowGroup: Int, descriptor d: ParquetColumnDescriptor) throws(ColumnarError) -> AnyColumn {
+        try readColumn(rowGroup: rowGroup, descriptor: d, uuidText: false).column
+    }
+
+    /// `uuidText`: decode a BYTE_ARRAY column with `UUIDTextColumnBuilder` (`column` is then
+    /// `.fixedBytes` of width 16 and `raw` the non-canonical texts, nil when there is none).
+    func readColumn(rowGroup: Int, descriptor d: ParquetColumnDescriptor,
+                    uuidText: Bool) throws(ColumnarError) -> (column: AnyColumn, raw: AnyColumn?) {
         var location = ParquetLocation(file: path, rowGroup: rowGroup, column: d.name)
         let group = metadata.rowGroups[rowGroup]
         let chunk = group.columns[d.leafIndex]
@@ -29,7 +36,7 @@ extension ParquetFile {
         }
         let bytes = try handle.read(offset: Int(start), count: Int(length))
 
-        var builder = ColumnBuilder(d)
+        var builder = ColumnBuilder(d, uuidText: uuidText)
         let expected = Int(meta.numValues)
         // A hint only: bounded by the chunk's size so a hostile row count cannot reserve much.
         builder.reserve(rows: min(expected, bytes.count * 16 + 4096))
@@ -134,7 +141,8 @@ extension ParquetFile {
         }
         location.page = nil
         do throws(DecodeError) {
-            return try builder.finish()
+            let column = try builder.finish()
+            return (column, builder.uuidRawColumn())
         } catch {
             throw .corrupt(location, reason: error.reason)
         }

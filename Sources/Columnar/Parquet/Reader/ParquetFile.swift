@@ -115,7 +115,10 @@ public final class ParquetFile: @unchecked Sendable {
     /// Decodes the named columns (all of `schema` when nil) of one row group, in the order
     /// given. Strings come back as `.dictionary` when every data page of the chunk is
     /// dictionary-encoded, else `.string`.
-    public func read(rowGroup: Int, columns: [String]? = nil) throws(ColumnarError) -> RecordBatch {
+    ///
+    /// `uuidText`: that string column (when among the columns read) comes back as 16 bytes per
+    /// row, the `.uuid` layout of events schema version 1 (see `UUIDTextSplit`).
+    public func read(rowGroup: Int, columns: [String]? = nil, uuidText: UUIDTextSplit? = nil) throws(ColumnarError) -> RecordBatch {
         guard metadata.rowGroups.indices.contains(rowGroup) else {
             throw .invalidArgument("\(path): row group \(rowGroup) out of range (\(rowGroupCount))")
         }
@@ -123,6 +126,16 @@ public final class ParquetFile: @unchecked Sendable {
         var fields: [Field] = []
         var out: [AnyColumn] = []
         for d in wanted {
+            if let split = uuidText, d.name == split.column, d.physical == .byteArray, d.field?.type == .string {
+                let (column, raw) = try readColumn(rowGroup: rowGroup, descriptor: d, uuidText: true)
+                out.append(column)
+                fields.append(Field(d.name, .uuid, nullable: true))
+                if let raw, !wanted.contains(where: { $0.name == split.rawColumn }) {
+                    out.append(raw)
+                    fields.append(Field(split.rawColumn, .string, nullable: true))
+                }
+                continue
+            }
             out.append(try readColumn(rowGroup: rowGroup, descriptor: d))
             fields.append(d.field!)
         }
@@ -162,5 +175,23 @@ public final class ParquetFile: @unchecked Sendable {
             out.append(d)
         }
         return out
+    }
+}
+
+/// Asks `ParquetFile.read` to decode the string column `column` of UUID texts as 16 bytes per
+/// row (`.fixedBytes` width 16, field type `.uuid`): a canonical lowercase UUID text
+/// (`UUIDParser`) becomes its bytes and a valid row; NULL and any other text are invalid rows
+/// of zero bytes, and the other texts come back verbatim in an extra string column named
+/// `rawColumn` (NULL on every other row), placed right after, and only when there is one such
+/// text in the row group (and the file has no column of that name among those read). This is the
+/// layout of the store's events schema version 1 (`user_session` + `user_session_raw`), made
+/// while the pages are decoded so no text column is built. Ignored for a column that is not a
+/// BYTE_ARRAY string.
+public struct UUIDTextSplit: Sendable, Equatable {
+    public let column: String
+    public let rawColumn: String
+    public init(column: String, rawColumn: String) {
+        self.column = column
+        self.rawColumn = rawColumn
     }
 }

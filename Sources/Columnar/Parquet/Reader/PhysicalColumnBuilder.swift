@@ -19,7 +19,7 @@ struct DataPageValues {
 /// dictionary indices, row counts) and picks the builder once, from the physical type.
 ///
 /// Conforming types: `BoolColumnBuilder`, `FixedColumnBuilder<T>` (INT32/INT64/FLOAT/DOUBLE),
-/// `FixedBytesColumnBuilder` and `ByteArrayColumnBuilder`; only used as concrete types (every
+/// `FixedBytesColumnBuilder`, `ByteArrayColumnBuilder` and `UUIDTextColumnBuilder`; only used as concrete types (every
 /// call specialised). Errors are `DecodeError`; encodings `ColumnBuilder.supports` rejects never
 /// reach a builder, and it throws for them anyway.
 protocol PhysicalColumnBuilder {
