@@ -140,7 +140,7 @@ final class OutputFastPathTests: XCTestCase {
             let h = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             let l = bytes[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             var text = [UInt8](repeating: 0, count: 36)
-            text.withUnsafeMutableBufferPointer { UserAccumulator.formatUUID(h, l, into: $0.baseAddress!) }
+            text.withUnsafeMutableBufferPointer { UUIDFormatter.format(high: h, low: l, into: $0.baseAddress!) }
             XCTAssertEqual(String(decoding: text, as: UTF8.self), uuid.uuidString.lowercased())
         }
     }

@@ -83,36 +83,10 @@ enum SessionText {
         return ContiguousArray(perm.lazy.map { byBufferRow[Int($0)] })
     }
 
-    /// Writes the 36-byte canonical lowercase text of `w` (the UUID's bytes in memory order):
-    /// 8-4-4-4-12 hex digits, each group of 8 digits made at once by `hexDigits`.
+    /// Writes the 36-byte canonical lowercase text of `w` (the UUID's bytes in memory order)
+    /// through the project's one formatter, `UUIDFormatter`.
     @inline(__always)
     static func format(_ w: UUIDWords, into out: UnsafeMutablePointer<UInt8>) {
-        let h = UInt64(bigEndian: w.a), l = UInt64(bigEndian: w.b)
-        let raw = UnsafeMutableRawPointer(out)
-        let a = hexDigits(UInt32(truncatingIfNeeded: h >> 32)), b = hexDigits(UInt32(truncatingIfNeeded: h))
-        let c = hexDigits(UInt32(truncatingIfNeeded: l >> 32)), d = hexDigits(UInt32(truncatingIfNeeded: l))
-        raw.storeBytes(of: a.littleEndian, toByteOffset: 0, as: UInt64.self)
-        out[8] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: b).littleEndian, toByteOffset: 9, as: UInt32.self)
-        out[13] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: b >> 32).littleEndian, toByteOffset: 14, as: UInt32.self)
-        out[18] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: c).littleEndian, toByteOffset: 19, as: UInt32.self)
-        out[23] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: c >> 32).littleEndian, toByteOffset: 24, as: UInt32.self)
-        raw.storeBytes(of: d.littleEndian, toByteOffset: 28, as: UInt64.self)
-    }
-
-    /// The 8 lowercase hex digits of `x`, most significant first, as the bytes of a
-    /// little-endian word (the same SWAR steps as the learning base's session formatting).
-    @inline(__always)
-    static func hexDigits(_ x: UInt32) -> UInt64 {
-        var v = UInt64(x)
-        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
-        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
-        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F
-        v = v.byteSwapped
-        let letters = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
-        return v &+ 0x3030_3030_3030_3030 &+ letters &* 39
+        UUIDFormatter.format(high: UInt64(bigEndian: w.a), low: UInt64(bigEndian: w.b), into: out)
     }
 }

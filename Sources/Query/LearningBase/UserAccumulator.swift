@@ -254,41 +254,8 @@ struct UserAccumulator {
         // Lowercase hex digits and dashes: never trimmed or quoted in CSV.
         let s = newSession(textLength: 36, verbatim: true)
         uuidSessions.insert(h, l, s)
-        pool.appendUninitialized(36) { out in UserAccumulator.formatUUID(h, l, into: out) }
+        pool.appendUninitialized(36) { out in UUIDFormatter.format(high: h, low: l, into: out) }
         return s
-    }
-
-    /// Writes the 36-byte canonical lowercase text of the uuid `(h, l)` (big-endian halves):
-    /// 8-4-4-4-12 hex digits, each group of 8 digits made at once by `hexDigits`.
-    @inline(__always)
-    static func formatUUID(_ h: UInt64, _ l: UInt64, into out: UnsafeMutablePointer<UInt8>) {
-        let raw = UnsafeMutableRawPointer(out)
-        let a = hexDigits(UInt32(truncatingIfNeeded: h >> 32)), b = hexDigits(UInt32(truncatingIfNeeded: h))
-        let c = hexDigits(UInt32(truncatingIfNeeded: l >> 32)), d = hexDigits(UInt32(truncatingIfNeeded: l))
-        raw.storeBytes(of: a.littleEndian, toByteOffset: 0, as: UInt64.self)
-        out[8] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: b).littleEndian, toByteOffset: 9, as: UInt32.self)
-        out[13] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: b >> 32).littleEndian, toByteOffset: 14, as: UInt32.self)
-        out[18] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: c).littleEndian, toByteOffset: 19, as: UInt32.self)
-        out[23] = 0x2D
-        raw.storeBytes(of: UInt32(truncatingIfNeeded: c >> 32).littleEndian, toByteOffset: 24, as: UInt32.self)
-        raw.storeBytes(of: d.littleEndian, toByteOffset: 28, as: UInt64.self)
-    }
-
-    /// The 8 lowercase hex digits of `x`, most significant first, as the bytes of a
-    /// little-endian word: each nibble spread into its own byte, reordered, then `0`–`9`/`a`–`f`
-    /// added without branches.
-    @inline(__always)
-    static func hexDigits(_ x: UInt32) -> UInt64 {
-        var v = UInt64(x)
-        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
-        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
-        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F      // byte k = nibble k (least significant first)
-        v = v.byteSwapped                             // most significant nibble in byte 0
-        let letters = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
-        return v &+ 0x3030_3030_3030_3030 &+ letters &* 39
     }
 
     private mutating func rawSession(_ bytes: UnsafeRawBufferPointer) -> Int32 {
