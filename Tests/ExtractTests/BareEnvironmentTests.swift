@@ -24,24 +24,7 @@ final class BareEnvironmentTests: XCTestCase {
 
     /// Runs `binary` with exactly `PATH=/usr/bin:/bin` in `cwd`; returns status and stderr.
     private func runBare(_ binary: URL, _ args: [String], cwd: URL) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = cwd
-        p.environment = ["PATH": "/usr/bin:/bin"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
+        try ChildProcess.run(binary, args, cwd: cwd, environment: ["PATH": "/usr/bin:/bin"])
     }
 
     func testCopiedBinaryBuildsTheGoldenLearningBaseInAnEmptyEnvironment() throws {

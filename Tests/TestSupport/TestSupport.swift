@@ -49,14 +49,33 @@ public enum InteropPython {
                     + "or set EXTRACT_TEST_PYTHON", file: file, line: line)
             throw InteropError.noPython
         }
+        let r = try ChildProcess.run(URL(fileURLWithPath: python), ["-c", script] + args)
+        if r.status != 0 {
+            XCTFail("python exited \(r.status):\n\(r.err)", file: file, line: line)
+            throw InteropError.failed(r.err)
+        }
+        return r.out
+    }
+
+    public enum InteropError: Error { case noPython, failed(String) }
+}
+
+/// Runs a child process to its end, reading its standard output and error concurrently (so a
+/// large stderr cannot block the child). The one process runner of the test helpers.
+public enum ChildProcess {
+    /// Runs `executable` with `args`, in `cwd` (default: ours) with `environment` (default:
+    /// ours, inherited); returns the exit status and both outputs as UTF-8 text.
+    public static func run(_ executable: URL, _ args: [String], cwd: URL? = nil,
+                           environment: [String: String]? = nil) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", script] + args
+        p.executableURL = executable
+        p.arguments = args
+        if let cwd { p.currentDirectoryURL = cwd }
+        if let environment { p.environment = environment }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
-        // Read both pipes concurrently so a large stderr cannot block the child.
         final class Box: @unchecked Sendable { var data = Data() }
         let errBox = Box()
         let group = DispatchGroup()
@@ -64,18 +83,9 @@ public enum InteropPython {
         DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
-        let errData = errBox.data
         p.waitUntilExit()
-        let stdout = String(decoding: outData, as: UTF8.self)
-        if p.terminationStatus != 0 {
-            let stderr = String(decoding: errData, as: UTF8.self)
-            XCTFail("python exited \(p.terminationStatus):\n\(stderr)", file: file, line: line)
-            throw InteropError.failed(stderr)
-        }
-        return stdout
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errBox.data, as: UTF8.self))
     }
-
-    public enum InteropError: Error { case noPython, failed(String) }
 }
 
 /// A tiny deterministic PRNG for tests (SplitMix64).
