@@ -36,14 +36,7 @@ struct LearningBaseCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The store written by `extract ingest`.")
-    var store: String = "./store"
-
-    @Option(name: .long, help: "Window start, 'YYYY-MM-DD HH:MM:SS' UTC, inclusive.")
-    var start: String
-
-    @Option(name: .long, help: "Window end, 'YYYY-MM-DD HH:MM:SS' UTC, inclusive; must be after --start.")
-    var end: String
+    @OptionGroup var query: WindowOptions
 
     @Option(name: [.short, .long], help: "Output file (.csv, .parquet, .arrow), or - for standard output.")
     var output: String?
@@ -67,11 +60,11 @@ struct LearningBaseCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             try OptionCheck.integer(workers, "--workers", atLeast: 1, atMost: Self.maximumWorkers)
-            let window = try TimeWindow(start: start, end: end)
+            let window = try TimeWindow(start: query.start, end: query.end)
             let shard = try users.map { (text: String) throws(QueryError) in try UserRange(parsing: text) } ?? .all
             let path = output ?? LearningBase.defaultOutputName(window)
             let chosen = try OutputFormat.resolve(format, path: path)
-            let report = try LearningBase.run(store: store, window: window, output: path, format: chosen, workers: workers,
+            let report = try LearningBase.run(store: query.store, window: window, output: path, format: chosen, workers: workers,
                                               users: shard, header: !noHeader)
             for warning in report.warnings { printError("extract: warning: \(warning)") }
             printError("extract: wrote \(report.stats.outputRows) rows (\(report.stats.users) users, "

@@ -20,22 +20,15 @@ struct ShardsCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .long, help: "The store written by `extract ingest`.")
-    var store: String = "./store"
-
-    @Option(name: .long, help: "Window start, 'YYYY-MM-DD HH:MM:SS' UTC, inclusive.")
-    var start: String
-
-    @Option(name: .long, help: "Window end, 'YYYY-MM-DD HH:MM:SS' UTC, inclusive; must be after --start.")
-    var end: String
+    @OptionGroup var query: WindowOptions
 
     @Option(name: [.short, .customLong("shards")], help: "Number of shards (1 to \(ShardPlanner.maxShards)).")
     var n: Int
 
     func run() throws {
         try ErrorReporting.run {
-            let window = try TimeWindow(start: start, end: end)
-            let shards = try ShardPlanner.plan(store: store, window: window, shards: n)
+            let window = try TimeWindow(start: query.start, end: query.end)
+            let shards = try ShardPlanner.plan(store: query.store, window: window, shards: n)
             print(ShardPlanner.json(shards), terminator: "")
         }
     }
