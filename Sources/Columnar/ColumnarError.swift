@@ -43,6 +43,10 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
     /// disagrees with the manifest. `path` is the offending file; `problem` reads after it
     /// ("missing", "lists …"). The CLI reports it as corrupt data (exit 4).
     case damaged(path: String, problem: String)
+    /// An object store (S3, GCS) refused or failed a request after its retries: `url` names the
+    /// object or bucket (`s3://bucket/key`), `reason` says why in words ("access denied: the
+    /// signature does not match", "503 slow down after 5 attempts"), `kind` picks the exit code.
+    case remote(url: String, kind: RemoteFailure, reason: String)
 
     public var description: String {
         switch self {
@@ -53,6 +57,7 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidArgument(let message): message
         case .store(let path, let reason): "\(path): \(reason)"
         case .damaged(let path, let problem): "store damaged: \(path) \(problem)"
+        case .remote(let url, _, let reason): "\(url): \(reason)"
         }
     }
 
@@ -81,7 +86,7 @@ public enum ColumnarError: Error, Sendable, Equatable, CustomStringConvertible {
         case .store(let path, let reason): return .store(path: fix(path), reason: reason)
         case .damaged(let path, let problem): return .damaged(path: fix(path), problem: problem)
         case .invalidArgument(let message): return .invalidArgument(temporary.isEmpty ? message : message.replacing(temporary, with: final))
-        case .codec: return self
+        case .codec, .remote: return self
         }
     }
 }

@@ -53,6 +53,9 @@ enum ErrorReporting {
             case .corrupt, .unsupported, .codec, .damaged: return (4, e.description)
             case .store: return (3, e.description)
             case .invalidArgument: return (2, e.description)
+            case .remote(_, .missing, _): return (3, e.description)
+            case .remote(_, .invalid, _): return (4, e.description)
+            case .remote(_, .denied, _), .remote(_, .unavailable, _): return (5, e.description)
             }
         case let e as IngestError:
             switch e {

@@ -103,6 +103,15 @@ public enum FileIO {
         return dir + "." + base + suffix
     }
 
+    /// Gives the file `from` a second name `to` (same file system) unless `to` exists: true when
+    /// linked, false when `to` already existed (nothing changed). Atomic: of two processes
+    /// linking to one `to`, exactly one gets true. The commit primitive of `LocalStorage`.
+    public static func linkIfAbsent(_ from: String, _ to: String) throws(ColumnarError) -> Bool {
+        if Glibc.link(from, to) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw .io(path: to, operation: "create", errno: errno)
+    }
+
     /// Removes a file; a missing file is not an error.
     public static func remove(_ path: String) throws(ColumnarError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .io(path: path, operation: "unlink", errno: errno) }
@@ -289,4 +298,8 @@ public final class WriteHandle: @unchecked Sendable {
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
+}
+
+extension ReadHandle: RandomAccessObject {
+    public var name: String { path }
 }

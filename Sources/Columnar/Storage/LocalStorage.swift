@@ -1,0 +1,188 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `ObjectStorage` on the local file system: a key is a path below `root`; folders are created
+/// on write and are not objects (`list` returns regular files only, never following a symbolic
+/// link out of the tree). Whole writes go to a hidden temporary beside the object
+/// (`.<name>.tmp-<pid>-<n>`), fsynced, then `rename(2)` (`put`) or `link(2)` (`putIfAbsent`,
+/// atomic create-if-absent: `EEXIST` means another writer won). Every system call goes through
+/// `FileIO`; failures are `.io` naming the path. Memory: none beyond the caller's buffers.
+public final class LocalStorage: ObjectStorage, @unchecked Sendable {
+    /// The root folder, without a trailing slash ("/" stays "/").
+    public let root: String
+    public var location: String { root }
+    /// Syncs objects and their folders on write (durability); false only for scratch storage.
+    public let durable: Bool
+
+    public init(root: String, durable: Bool = true) {
+        var r = root
+        while r.count > 1, r.hasSuffix("/") { r.removeLast() }
+        self.root = r
+        self.durable = durable
+    }
+
+    /// The file system path of `key`.
+    public func path(of key: String) -> String { key.isEmpty ? root : (root == "/" ? "/" + key : root + "/" + key) }
+
+    public func list(prefix: String) throws(ColumnarError) -> [ObjectInfo] {
+        // Start at the deepest folder the prefix names, then filter by the full prefix.
+        let folder = prefix.lastIndex(of: "/").map { String(prefix[..<$0]) } ?? ""
+        var out: [ObjectInfo] = []
+        try walk(folder, prefix: prefix, into: &out)
+        return out.sorted { $0.key < $1.key }
+    }
+
+    private func walk(_ folder: String, prefix: String, into out: inout [ObjectInfo]) throws(ColumnarError) {
+        let dir = path(of: folder)
+        guard FileIO.isDirectory(dir), folder.isEmpty || !FileIO.isSymbolicLink(dir) else { return }
+        for name in try FileIO.list(dir) {
+            let key = folder.isEmpty ? name : folder + "/" + name
+            let full = path(of: key)
+            if FileIO.isSymbolicLink(full) { continue }
+            switch FileIO.fileType(full) {
+            case .regular?:
+                if key.hasPrefix(prefix) { out.append(ObjectInfo(key: key, size: try FileIO.size(full))) }
+            case .directory?:
+                // Descend only where keys below can still match the prefix.
+                let below = key + "/"
+                if below.hasPrefix(prefix) || prefix.hasPrefix(below) { try walk(key, prefix: prefix, into: &out) }
+            default:
+                continue
+            }
+        }
+    }
+
+    public func size(of key: String) throws(ColumnarError) -> Int? {
+        let p = path(of: key)
+        guard FileIO.fileType(p) == .regular else { return nil }
+        return try FileIO.size(p)
+    }
+
+    public func openForReading(_ key: String) throws(ColumnarError) -> any RandomAccessObject {
+        try ReadHandle(path: path(of: key))
+    }
+
+    public func read(_ key: String) throws(ColumnarError) -> [UInt8] {
+        try FileIO.readAll(path(of: key))
+    }
+
+    public func put(_ key: String, _ bytes: [UInt8]) throws(ColumnarError) {
+        let final = path(of: key)
+        let tmp = try writeTemporary(for: final, bytes)
+        do {
+            try FileIO.rename(tmp, final)
+        } catch {
+            try? FileIO.remove(tmp)
+            throw error
+        }
+        if durable { try FileIO.syncDirectory(Self.folder(of: final)) }
+    }
+
+    public func putIfAbsent(_ key: String, _ bytes: [UInt8]) throws(ColumnarError) -> Bool {
+        let final = path(of: key)
+        if FileIO.exists(final) || FileIO.isSymbolicLink(final) { return false }
+        let tmp = try writeTemporary(for: final, bytes)
+        defer { try? FileIO.remove(tmp) }
+        guard try FileIO.linkIfAbsent(tmp, final) else { return false }
+        if durable { try FileIO.syncDirectory(Self.folder(of: final)) }
+        return true
+    }
+
+    public func makeWriter(_ key: String) throws(ColumnarError) -> any ObjectWriter {
+        let final = path(of: key)
+        try FileIO.makeDirectories(Self.folder(of: final))
+        return try LocalObjectWriter(final: final, temporary: Self.temporaryName(for: final), durable: durable)
+    }
+
+    public func delete(_ key: String) throws(ColumnarError) {
+        try FileIO.remove(path(of: key))
+    }
+
+    public func move(_ from: String, to: String) throws(ColumnarError) {
+        let source = path(of: from), target = path(of: to)
+        if !FileIO.exists(source) && FileIO.exists(target) { return }
+        try FileIO.makeDirectories(Self.folder(of: target))
+        try FileIO.rename(source, target)
+        if durable { try FileIO.syncDirectory(Self.folder(of: target)) }
+    }
+
+    // MARK: - helpers
+
+    private func writeTemporary(for final: String, _ bytes: [UInt8]) throws(ColumnarError) -> String {
+        try FileIO.makeDirectories(Self.folder(of: final))
+        let tmp = Self.temporaryName(for: final)
+        try FileIO.writeAll(tmp, bytes, sync: durable)
+        return tmp
+    }
+
+    static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    private static let counter = AtomicCounter()
+
+    /// `.<name>.tmp-<pid>-<n>` beside `final`: hidden (never globbed by Spark, DuckDB or the store).
+    static func temporaryName(for final: String) -> String {
+        FileIO.hiddenSibling(of: final, suffix: ".tmp-\(getpid())-\(counter.next())")
+    }
+}
+
+/// A local object being written: a hidden temporary beside the final path, fsynced and renamed
+/// into place by `finish()`; `abort()` (or dropping it unfinished) removes the temporary.
+/// Owned by one writer thread.
+public final class LocalObjectWriter: ObjectWriter {
+    public let name: String
+    private let handle: WriteHandle
+    private let durable: Bool
+    private var done = false
+    public var offset: Int { handle.offset }
+
+    init(final: String, temporary: String, durable: Bool) throws(ColumnarError) {
+        name = final
+        handle = try WriteHandle(path: temporary)
+        self.durable = durable
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(ColumnarError) {
+        try handle.write(bytes)
+    }
+
+    public func finish() throws(ColumnarError) {
+        guard !done else { return }
+        do {
+            if durable { try handle.sync() }
+            try handle.close()
+            try FileIO.rename(handle.path, name)
+            if durable { try FileIO.syncDirectory(LocalStorage.folder(of: name)) }
+            done = true
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    public func abort() {
+        guard !done else { return }
+        done = true
+        handle.abandon()
+    }
+
+    deinit { abort() }
+}
+
+/// A process-wide counter for unique temporary names.
+final class AtomicCounter: @unchecked Sendable {
+    private var value = 0
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    func next() -> Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        value += 1
+        return value
+    }
+}
