@@ -68,7 +68,7 @@ final class ParquetFuzzTests: XCTestCase {
                     switch error {
                     case .corrupt(let loc, _), .unsupported(let loc, _):
                         XCTAssertEqual(loc.file, target, "case \(n) of \(source)")
-                    case .io, .invalidArgument, .codec, .store, .damaged:
+                    case .io, .invalidArgument, .codec, .store, .damaged, .remote:
                         XCTFail("case \(n) of \(source): unexpected error kind \(error)")
                     }
                 }
