@@ -20,7 +20,7 @@ final class ColumnChunkEncoderTwinTests: XCTestCase {
         let counts = [0, 1, 65_535, 65_536, 65_537, 140_000]
         var calls = 0, overflows = 0, pageFills = 0
         for width in 1...18 {
-            var prefilled = DictionaryBuilder()
+            var prefilled = ByteArrayDictionaryBuilder()
             for i in 0..<(1 << (width - 1)) {
                 let v = Array("p\(i)".utf8)
                 XCTAssertNotNil(v.withUnsafeBytes { prefilled.index(of: $0, limit: .max / 2) })

@@ -162,14 +162,14 @@ final class ParquetWriterEncodingTests: XCTestCase {
             if n > 0 && rng.next() % 2 == 0 { b[Int(rng.next() % UInt64(n))] ^= 1 }
             if rng.next() % 8 == 0 { b.append(0) }
             a.withUnsafeBytes { pa in
-                XCTAssertEqual(DictionaryBuilder.hash(pa), DictionaryBuilder.hashScalar(a))
+                XCTAssertEqual(ByteArrayDictionaryBuilder.hash(pa), ByteArrayDictionaryBuilder.hashScalar(a))
                 b.withUnsafeBytes { pb in
                     XCTAssertEqual(ByteEquality.equal(pa, pb), ByteEquality.equalScalar(a, b), "\(a) \(b)")
                 }
             }
         }
         // Distinct short values should not collide wholesale (sanity of the mixing).
-        let hashes = Set((0..<10_000).map { i in Array(String(i).utf8).withUnsafeBytes { DictionaryBuilder.hash($0) } })
+        let hashes = Set((0..<10_000).map { i in Array(String(i).utf8).withUnsafeBytes { ByteArrayDictionaryBuilder.hash($0) } })
         XCTAssertGreaterThan(hashes.count, 9_990)
     }
 
@@ -201,8 +201,8 @@ final class ParquetWriterEncodingTests: XCTestCase {
         }
     }
 
-    func testDictionaryBuilderFindsInsertsAndRespectsTheLimit() {
-        var d = DictionaryBuilder()
+    func testByteArrayDictionaryBuilderFindsInsertsAndRespectsTheLimit() {
+        var d = ByteArrayDictionaryBuilder()
         var rng = SeededRandom(seed: 9)
         var reference: [[UInt8]: UInt32] = [:]
         for _ in 0..<20_000 {

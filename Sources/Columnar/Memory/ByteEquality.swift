@@ -1,5 +1,5 @@
 /// Byte equality of two short byte strings, used by the string dictionaries of the Parquet
-/// writer (`DictionaryBuilder`) and of ingest (`StringInterner`) on every probe hit.
+/// writer (`ByteArrayDictionaryBuilder`) and of ingest (`StringInterner`) on every probe hit.
 ///
 /// Unsafe code: unaligned 8-byte loads (the last word overlapping; 4-byte words, then bytes,
 /// under 8 bytes), all inside both buffers. `equalScalar` is the safe twin, compared in tests.

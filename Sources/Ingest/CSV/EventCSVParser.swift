@@ -186,7 +186,7 @@ struct EventCSVParser {
     }
 
     private static func appendString(_ v: UnsafeRawBufferPointer, ascii: Bool,
-                                     to column: inout DictionaryBuilder) -> UInt32 {
+                                     to column: inout DictionaryColumnBuilder) -> UInt32 {
         if v.isEmpty { column.appendNull(); return 0 }
         if ascii || UTF8Check.isValid(v) { column.append(v); return 0 }
         let repaired = UTF8Check.repair(v)

@@ -21,33 +21,6 @@ struct NullPositions {
     }
 }
 
-/// A dictionary-encoded string column being built.
-struct DictionaryBuilder {
-    var codes: ContiguousArray<UInt32> = []
-    var nulls = NullPositions()
-    var interner = StringInterner()
-
-    mutating func append(_ b: UnsafeRawBufferPointer) {
-        codes.append(interner.intern(b))
-    }
-
-    mutating func appendNull() {
-        nulls.rows.append(Int32(truncatingIfNeeded: codes.count))
-        codes.append(0)
-    }
-
-    var validity: Bitmap? { nulls.bitmap(count: codes.count) }
-
-    var byteEstimate: Int { codes.count * 4 + nulls.rows.count * 4 + interner.values.bytes.count + interner.count * 12 }
-
-    /// The column in `perm` order (`inverse`: its inverse permutation).
-    func gathered(_ perm: ContiguousArray<Int32>?, _ inverse: ContiguousArray<Int32>?) -> DictionaryColumn {
-        let v = nulls.bitmap(count: codes.count, inverse: inverse)
-        guard let perm else { return DictionaryColumn(codes: codes, dictionary: interner.values, validity: v) }
-        return DictionaryColumn(codes: PermutationGather.gather(codes, perm), dictionary: interner.values, validity: v)
-    }
-}
-
 /// A nullable fixed-width column being built (specialised in this module: the Columnar
 /// generic `append` is not inlinable and costs a metadata lookup per value).
 struct NullableBuilder<T: BitwiseCopyable & Sendable> {
@@ -135,11 +108,11 @@ func gather<T>(_ c: FixedWidthColumn<T>, _ perm: ContiguousArray<Int32>?) -> Fix
 struct EventBuffer {
     let day: Int64
     var time = ContiguousArray<Int64>()
-    var eventType = DictionaryBuilder()
+    var eventType = DictionaryColumnBuilder()
     var productId = NullableBuilder<Int64>()
     var categoryId = NullableBuilder<Int64>()
-    var categoryCode = DictionaryBuilder()
-    var brand = DictionaryBuilder()
+    var categoryCode = DictionaryColumnBuilder()
+    var brand = DictionaryColumnBuilder()
     var price = NullableBuilder<Double>()
     var userId = NullableBuilder<Int64>()
     /// The 16 UUID bytes in memory order (two words, no per-byte work).

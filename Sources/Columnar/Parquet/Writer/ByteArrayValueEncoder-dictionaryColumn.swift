@@ -86,7 +86,7 @@ extension ByteArrayValueEncoder {
     /// dictionary unchecked. `remap` must have one entry per input dictionary entry.
     /// `appendIndicesScalar` is its safe twin.
     static func appendIndices(_ c: DictionaryColumn, from first: Int, end: Int, remap: UnsafeMutableBufferPointer<UInt32>,
-                              dictionary dict: inout DictionaryBuilder, limit: Int, nullable: Bool,
+                              dictionary dict: inout ByteArrayDictionaryBuilder, limit: Int, nullable: Bool,
                               pageBytes: Int, pageRows rows0: Int,
                               levels lev: inout [UInt32], indices ind: inout [UInt32]) -> DictionaryIndexRun {
         let k = min(end &- first, 1 << 16)
@@ -142,7 +142,7 @@ extension ByteArrayValueEncoder {
 
     /// Safe twin of `appendIndices` (tests): the same contract, one checked append per row.
     static func appendIndicesScalar(_ c: DictionaryColumn, from first: Int, end: Int, remap: inout [UInt32],
-                                    dictionary dict: inout DictionaryBuilder, limit: Int, nullable: Bool,
+                                    dictionary dict: inout ByteArrayDictionaryBuilder, limit: Int, nullable: Bool,
                                     pageBytes: Int, pageRows: Int,
                                     levels: inout [UInt32], indices: inout [UInt32]) -> DictionaryIndexRun {
         var run = DictionaryIndexRun()

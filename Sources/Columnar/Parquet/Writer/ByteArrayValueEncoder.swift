@@ -2,7 +2,7 @@
 /// `DictionaryColumn` (`ByteArrayValueEncoder-dictionaryColumn.swift`).
 ///
 /// With the dictionary enabled: RLE_DICTIONARY pages (width byte + hybrid indices) over a chunk
-/// dictionary (`DictionaryBuilder`); once the dictionary would pass `dictionaryMaxBytes` the
+/// dictionary (`ByteArrayDictionaryBuilder`); once the dictionary would pass `dictionaryMaxBytes` the
 /// current page is closed and the rest of the chunk is PLAIN (`u32 length` + bytes per value).
 /// Statistics: PLAIN values are counted as they are appended, dictionary-encoded ones from the
 /// dictionary at the chunk's end. Memory: one page of indices / PLAIN bytes plus the
@@ -11,7 +11,7 @@ struct ByteArrayValueEncoder: PageValueEncoder {
     private let dictionaryEnabled: Bool
     let dictionaryMaxBytes: Int
     var mode: ValueEncodingMode = .plain
-    var dict = DictionaryBuilder()
+    var dict = ByteArrayDictionaryBuilder()
     var indices: [UInt32] = []
     private var values = ByteSink()
 

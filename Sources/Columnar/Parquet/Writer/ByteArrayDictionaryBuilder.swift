@@ -10,7 +10,7 @@
 /// `reset()` keeps the capacity for the next chunk.
 /// Unsafe code: `probe` (pointer reads of the table and the entry bytes) and `hash`
 /// (unaligned word loads); `hashScalar` is its tested twin. Equality: `ByteEquality.equal`.
-struct DictionaryBuilder {
+struct ByteArrayDictionaryBuilder {
     private(set) var bytes: [UInt8] = []
     private(set) var offsets: [Int32] = [0]
     private var slots: [UInt64] = Array(repeating: 0, count: 1024)
