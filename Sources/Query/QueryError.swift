@@ -2,8 +2,10 @@ import Columnar
 
 /// Errors of the Query module.
 public enum QueryError: Error, Sendable, CustomStringConvertible {
-    /// Bad window or option (e.g. start >= end, malformed date).
+    /// Bad window (start >= end, malformed date).
     case invalidWindow(String)
+    /// A `--format` that names no `OutputFormat` (the value given, as typed). A usage error.
+    case unknownOutputFormat(String)
     /// A bad `--users LO:HI` shard or shard count (not integers, LO >= HI).
     case invalidUsers(String)
     /// The store directory does not exist or holds no dataset of the needed kind.
@@ -16,6 +18,8 @@ public enum QueryError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidWindow(let m): m
+        case .unknownOutputFormat(let f):
+            "--format '\(f)' is not one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))"
         case .invalidUsers(let m): m
         case .missingStore(let m): m
         case .outputNotWritable(let path, let reason): "\(path): cannot write output: \(reason)"
@@ -35,7 +39,7 @@ extension QueryError {
             let p = path.hasPrefix(temporary) ? final + path.dropFirst(temporary.count) : path
             return .outputNotWritable(path: p, reason: reason.replacing(temporary, with: final))
         case .columnar(let e): return .columnar(e.relocated(from: temporary, to: final))
-        case .invalidWindow, .invalidUsers, .missingStore: return self
+        case .invalidWindow, .unknownOutputFormat, .invalidUsers, .missingStore: return self
         }
     }
 }

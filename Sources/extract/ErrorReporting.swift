@@ -66,7 +66,7 @@ enum ErrorReporting {
             }
         case let e as QueryError:
             switch e {
-            case .invalidWindow, .invalidUsers: return (2, e.description)
+            case .invalidWindow, .unknownOutputFormat, .invalidUsers: return (2, e.description)
             case .missingStore: return (3, e.description)
             case .outputNotWritable: return (5, e.description)
             case .columnar(let inner): return exitCode(for: inner)

@@ -41,6 +41,18 @@ final class ArgumentErrorTests: XCTestCase {
         XCTAssertEqual(try CLITests.run(["info", "--help"]).status, 0)
     }
 
+    /// An unknown learning-base `--format` is a usage error (exit 2) with its one-line message,
+    /// found before the store is opened (a missing store would be exit 3) or the output created.
+    func testAnUnknownOutputFormatIsAUsageErrorBeforeAnythingIsReadOrWritten() throws {
+        let root = try TestPaths.temporaryDirectory(self, "format").path
+        let r = try CLITests.run(["--store", root + "/no-store", "--start", CLIFixtures.start, "--end", CLIFixtures.end,
+                                  "-o", root + "/out.csv", "--format", "xlsx"])
+        XCTAssertEqual(r.status, 2, r.err)
+        XCTAssertEqual(r.err, "extract: --format 'xlsx' is not one of: csv, parquet, arrow\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/out.csv"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root), [])
+    }
+
     func testOutOfRangeOptionValuesAreUsageErrorsNamingTheOption() throws {
         let root = try TestPaths.temporaryDirectory(self, "args").path
         let csv = TestPaths.fixture("rees46/2019-Oct-head.csv").path

@@ -223,8 +223,11 @@ final class LearningBaseArrowTests: XCTestCase {
         XCTAssertEqual(try OutputFormat.resolve(nil, path: "a.arrows"), .arrow)
         XCTAssertEqual(try OutputFormat.resolve(nil, path: "-"), .csv)
         XCTAssertEqual(try OutputFormat.resolve("ARROW", path: "-"), .arrow)
-        XCTAssertThrowsError(try OutputFormat.resolve("feather", path: "x")) { error in
-            XCTAssertTrue("\(error)".contains("csv, parquet, arrow"), "\(error)")
+        XCTAssertThrowsError(try OutputFormat.resolve("feather", path: "x.csv")) { error in
+            guard case QueryError.unknownOutputFormat("feather") = error else {
+                return XCTFail("an unknown --format is its own error case, not \(error)")
+            }
+            XCTAssertEqual("\(error)", "--format 'feather' is not one of: csv, parquet, arrow")
         }
     }
 }

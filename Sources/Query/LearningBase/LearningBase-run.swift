@@ -12,7 +12,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     public static func resolve(_ format: String?, path: String) throws(QueryError) -> OutputFormat {
         if let format {
             guard let f = OutputFormat(rawValue: format.lowercased()) else {
-                throw .invalidWindow("--format '\(format)' is not one of: csv, parquet, arrow")
+                throw .unknownOutputFormat(format)
             }
             return f
         }
@@ -64,7 +64,7 @@ extension LearningBase {
     /// Errors: `.missingStore` (no store / no events), `.columnar` (a corrupt store file, named),
     /// `.outputNotWritable` (cannot create or write the output; an output that is inside the
     /// store — a part file, `_manifest.json`, `.lock`, any new name in it, through links or
-    /// `..` — is refused before anything is written), `.invalidWindow` (bad format).
+    /// `..` — is refused before anything is written), `.unknownOutputFormat` (bad format).
     /// Temporaries: stale `.NAME.tmp-PID` files of dead runs beside the output are removed first;
     /// this run's temporary is registered with `InterruptCleanup` (removed on SIGINT/SIGTERM).
     /// A window without data is not an error: a header-only output and a warning.
