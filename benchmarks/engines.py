@@ -6,7 +6,8 @@ import os
 import sys
 import time
 
-from learning_base_sql import CSV_EVENTS, STORE_EVENTS, learning_base_sql
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference"))
+from learning_base_sql import CSV_EVENTS, STORE_EVENTS, learning_base_sql  # noqa: E402 (the one SQL, shared with the tests)
 
 
 def duckdb_connect(threads: int):

@@ -25,9 +25,9 @@ final class LearningBaseArrowTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.err)
     }
 
-    /// Python helpers: `same(a, b)` (schemas equal, values equal with NaN equal to NaN) and
-    /// `csv_text(table)` (each value in the reference's CSV text, `LearningBaseReference`).
-    static let helpers = String(LearningBaseReference.python.dropLast("main()".count)) + "\n" + #"""
+    /// Python helpers: `same(a, b)` (schemas equal, values equal with NaN equal to NaN) and the
+    /// reference's (`LearningBaseReference`): `csv_lines(table)` (each row in the CSV text).
+    static let helpers = LearningBaseReference.importing + #"""
         import subprocess, datetime, pyarrow as pa, pyarrow.ipc as ipc, pyarrow.parquet as pq, pandas, polars
         def norm(v): return 'NaN' if isinstance(v, float) and math.isnan(v) else v
         def same(a, b, what):
@@ -35,15 +35,6 @@ final class LearningBaseArrowTests: XCTestCase {
             for name in a.column_names:
                 x, y = a.column(name).to_pylist(), b.column(name).to_pylist()
                 assert [norm(v) for v in x] == [norm(v) for v in y], (what, name)
-        epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-        def text(v):
-            if v is None: return ''
-            if isinstance(v, bool): return 'true' if v else 'false'
-            if isinstance(v, float): return java_double(v)
-            if isinstance(v, datetime.datetime): return ts((v - epoch) // datetime.timedelta(microseconds=1))
-            if isinstance(v, str): return csv_str(v)
-            return str(v)
-        def csv_lines(t): return [','.join(text(v) for v in row.values()) for row in t.to_pylist()]
         def stream_from_binary(args):
             p = subprocess.Popen(args, stdout=subprocess.PIPE)
             t = ipc.open_stream(p.stdout).read_all()

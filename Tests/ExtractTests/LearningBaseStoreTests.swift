@@ -107,24 +107,14 @@ final class LearningBaseStoreTests: XCTestCase {
         _ = try LearningBase.run(store: store, window: Self.window, output: csv, format: nil)
         let report = try LearningBase.run(store: store, window: Self.window, output: parquet, format: nil, workers: 2)
         XCTAssertEqual(report.format, .parquet)
-        let helpers = String(LearningBaseReference.python.dropLast("main()".count))
-        let script = helpers + "\n" + #"""
-            import pyarrow.parquet as pq, datetime
+        let script = LearningBaseReference.importing + #"""
+            import pyarrow.parquet as pq
             t = pq.read_table(sys.argv[1])
             assert [str(f.type) for f in t.schema] == ['int32', 'string', 'int32', 'double', 'string', 'string', 'int64', 'bool',
                 'timestamp[us, tz=UTC]', 'timestamp[us, tz=UTC]', 'int64', 'int32', 'int32', 'int32', 'int32', 'int32', 'int64', 'int64'], t.schema
             lines = open(sys.argv[2]).read().rstrip('\n').split('\n')[1:]
             assert len(lines) == t.num_rows, (len(lines), t.num_rows)
-            epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
-            def text(v):
-                if v is None: return ''
-                if isinstance(v, bool): return 'true' if v else 'false'
-                if isinstance(v, float): return java_double(v)
-                if isinstance(v, datetime.datetime): return ts((v - epoch) // datetime.timedelta(microseconds=1))
-                if isinstance(v, str): return csv_str(v)
-                return str(v)
-            for line, row in zip(lines, t.to_pylist()):
-                mine = ','.join(text(v) for v in row.values())
+            for mine, line in zip(csv_lines(t), lines):
                 assert mine == line, (mine, line)
             print(t.num_rows)
             """#

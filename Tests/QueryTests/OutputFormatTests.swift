@@ -57,8 +57,7 @@ final class OutputFormatTests: XCTestCase {
             default: values.append(Double(Int.random(in: -5...5, using: &rng)) * pow(10, Double(Int.random(in: -6...9, using: &rng))))
             }
         }
-        let script = LearningBaseReference.python.components(separatedBy: "def csv_str")[0]
-            .replacingOccurrences(of: "import csv, sys, json, math, re, duckdb", with: "import csv, sys, json, math, re") + """
+        let script = LearningBaseReference.importing + """
 
             import struct
             for line in sys.stdin.read().split():
