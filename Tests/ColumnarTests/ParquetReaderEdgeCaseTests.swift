@@ -3,7 +3,8 @@ import XCTest
 @testable import Columnar
 import TestSupport
 
-/// Columns we cannot read, page CRCs, timestamp units, and hostile footers.
+/// Columns we cannot read, page CRCs, timestamp units, hostile footers, and the
+/// DELTA_BINARY_PACKED example of the specification.
 final class ParquetReaderEdgeCaseTests: XCTestCase {
     func testUnsupportedColumnsStayOutOfTheWay() throws {
         let dir = try TestPaths.temporaryDirectory(self, "pq-unsupported")
@@ -129,27 +130,6 @@ pq.write_table(t, sys.argv[1] + "/brotli.parquet", compression="brotli")
         var rows = file
         rows[69] = 0x08    // FileMetaData.num_rows 3 → 4, disagreeing with the row group
         try check(rows, "num_rows")
-    }
-}
-
-/// The unsafe PLAIN loads agree with their safe scalar twin, including unaligned starts.
-final class ParquetReaderPlainDecodingTests: XCTestCase {
-    func testUnsafeLoadsMatchScalarTwin() throws {
-        var rng = SeededRandom(seed: 9)
-        let bytes = (0..<4099).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
-        for start in 0..<9 {
-            var a = ContiguousArray<Int64>(), b = ContiguousArray<Int64>()
-            let n = (bytes.count - start) / 8
-            XCTAssertEqual(try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: n, into: &a),
-                           try PlainDecoding.fixedWidthScalar(bytes, start: start, end: bytes.count, count: n, into: &b))
-            XCTAssertEqual(a, b)
-            var c = ContiguousArray<Int32>(), d = ContiguousArray<Int32>()
-            let m = (bytes.count - start) / 4
-            _ = try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: m, into: &c)
-            _ = try PlainDecoding.fixedWidthScalar(bytes, start: start, end: bytes.count, count: m, into: &d)
-            XCTAssertEqual(c, d)
-            XCTAssertThrowsError(try PlainDecoding.fixedWidth(bytes, start: start, end: bytes.count, count: n + 1, into: &a))
-        }
     }
 
     func testDeltaBinaryPackedSpecExample() throws {

@@ -3,7 +3,7 @@ import TestSupport
 @testable import Columnar
 
 /// DELTA_BINARY_PACKED (against a reference decoder written here from docs/parquet.md §4),
-/// chunk statistics rules (§7), the dictionary builder and unsigned byte order.
+/// chunk statistics rules (§7) and the page compressor.
 final class ParquetWriterEncodingTests: XCTestCase {
     /// Reference DELTA_BINARY_PACKED decoder; `bits` = 32 or 64 (wrapping domain).
     static func decodeDelta(_ b: [UInt8], bits: Int) -> [Int64]? {
@@ -128,17 +128,6 @@ final class ParquetWriterEncodingTests: XCTestCase {
         XCTAssertNil(e.maxValue)
     }
 
-    func testByteOrderMatchesScalarTwin() {
-        var rng = SeededRandom(seed: 5)
-        for _ in 0..<500 {
-            let a = (0..<Int(rng.next() % 6)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 * 80) }
-            let b = (0..<Int(rng.next() % 6)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 * 80) }
-            let fast = a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in ByteOrder.compare(pa, pb) } }
-            XCTAssertEqual(fast.signum(), ByteOrder.compareScalar(a, b).signum())
-            XCTAssertEqual(fast < 0, a.lexicographicallyPrecedes(b))
-        }
-    }
-
     func testReusedZstdContextMatchesOneShotFramesAcrossPages() throws {
         var rng = SeededRandom(seed: 24)
         var compressor = PageCompressor(codec: .zstd, level: 3)
@@ -153,39 +142,6 @@ final class ParquetWriterEncodingTests: XCTestCase {
         XCTAssertNil(try [UInt8](repeating: 1, count: 10).withUnsafeBytes { try none.compress($0) })
     }
 
-    func testDictionaryHashAndEqualityMatchScalarTwins() {
-        var rng = SeededRandom(seed: 21)
-        for _ in 0..<3000 {
-            let n = Int(rng.next() % 40)
-            let a = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 100) }
-            var b = a
-            if n > 0 && rng.next() % 2 == 0 { b[Int(rng.next() % UInt64(n))] ^= 1 }
-            if rng.next() % 8 == 0 { b.append(0) }
-            a.withUnsafeBytes { pa in
-                XCTAssertEqual(ByteArrayDictionaryBuilder.hash(pa), ByteArrayDictionaryBuilder.hashScalar(a))
-                b.withUnsafeBytes { pb in
-                    XCTAssertEqual(ByteEquality.equal(pa, pb), ByteEquality.equalScalar(a, b), "\(a) \(b)")
-                }
-            }
-        }
-        // Distinct short values should not collide wholesale (sanity of the mixing).
-        let hashes = Set((0..<10_000).map { i in Array(String(i).utf8).withUnsafeBytes { ByteArrayDictionaryBuilder.hash($0) } })
-        XCTAssertGreaterThan(hashes.count, 9_990)
-    }
-
-    func testPrefixKeyMatchesScalarTwinAndByteOrder() {
-        var rng = SeededRandom(seed: 22)
-        for _ in 0..<2000 {
-            let a = (0..<Int(rng.next() % 12)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 120) }
-            let b = (0..<Int(rng.next() % 12)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3 * 120) }
-            let ka = a.withUnsafeBytes { StatisticsAccumulator.prefixKey($0) }
-            let kb = b.withUnsafeBytes { StatisticsAccumulator.prefixKey($0) }
-            XCTAssertEqual(ka, StatisticsAccumulator.prefixKeyScalar(a))
-            if ka < kb { XCTAssertTrue(a.lexicographicallyPrecedes(b), "\(a) \(b)") }
-            if ka > kb { XCTAssertTrue(b.lexicographicallyPrecedes(a), "\(a) \(b)") }
-        }
-    }
-
     func testByteStatisticsMatchSortedMinMax() {
         var rng = SeededRandom(seed: 23)
         for _ in 0..<50 {
@@ -198,53 +154,6 @@ final class ParquetWriterEncodingTests: XCTestCase {
             let s = acc.statistics(for: .binary)
             XCTAssertEqual(s.minValue, sorted.first)
             XCTAssertEqual(s.maxValue, sorted.last)
-        }
-    }
-
-    func testByteArrayDictionaryBuilderFindsInsertsAndRespectsTheLimit() {
-        var d = ByteArrayDictionaryBuilder()
-        var rng = SeededRandom(seed: 9)
-        var reference: [[UInt8]: UInt32] = [:]
-        for _ in 0..<20_000 {
-            let v = (0..<Int(rng.next() % 12)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 5) }
-            let idx = v.withUnsafeBytes { d.index(of: $0, limit: .max) }
-            if let known = reference[v] { XCTAssertEqual(idx, known) } else {
-                XCTAssertEqual(idx, UInt32(reference.count))
-                reference[v] = idx
-            }
-        }
-        XCTAssertEqual(d.count, reference.count)
-        XCTAssertEqual(d.plainSize, reference.keys.reduce(0) { $0 + 4 + $1.count })
-        var sink = ByteSink()
-        d.writePlain(into: &sink)
-        XCTAssertEqual(sink.count, d.plainSize)
-        d.reset()
-        XCTAssertEqual(Array("abc".utf8).withUnsafeBytes { d.index(of: $0, limit: 7) }, 0)
-        XCTAssertNil(Array("d".utf8).withUnsafeBytes { d.index(of: $0, limit: 7) }, "4 + 3 + 4 + 1 > 7")
-        XCTAssertEqual(Array("abc".utf8).withUnsafeBytes { d.index(of: $0, limit: 7) }, 0, "known values never overflow")
-        XCTAssertEqual(d.count, 1)
-    }
-}
-
-/// `Bitmap.forEachRun` (word-at-a-time) against its bit-by-bit twin.
-final class ParquetWriterBitmapRunTests: XCTestCase {
-    func testRunsMatchScalarTwin() {
-        var rng = SeededRandom(seed: 3)
-        for trial in 0..<300 {
-            let n = Int(rng.next() % 300)
-            var b = Bitmap(reservingCapacity: n)
-            var bit = rng.next() % 2 == 0
-            for _ in 0..<n {
-                if rng.next() % UInt64(trial % 5 == 0 ? 70 : 4) == 0 { bit.toggle() }
-                b.append(bit)
-            }
-            let lo = n == 0 ? 0 : Int(rng.next() % UInt64(n))
-            let hi = lo + (n == lo ? 0 : Int(rng.next() % UInt64(n - lo + 1)))
-            var fast: [(Range<Int>, Bool)] = []
-            b.forEachRun(in: lo..<hi) { fast.append(($0, $1)) }
-            let slow = b.runsScalar(in: lo..<hi)
-            XCTAssertEqual(fast.map(\.0), slow.map(\.0), "trial \(trial)")
-            XCTAssertEqual(fast.map(\.1), slow.map(\.1), "trial \(trial)")
         }
     }
 }

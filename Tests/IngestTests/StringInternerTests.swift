@@ -49,36 +49,3 @@ final class StringInternerTests: XCTestCase {
         for (s, code) in reference { XCTAssertEqual(interner.values[Int(code)], s) }
     }
 }
-
-/// The word-at-a-time byte comparison and the permutation gathers against their safe twins.
-final class UnsafeHelperTwinTests: XCTestCase {
-    func testMemcmpEqualMatchesScalarTwin() {
-        var rng = SeededRandom(seed: 11)
-        for _ in 0..<20_000 {
-            let n = Int(rng.next() % 40)
-            let a = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3) }
-            var b = a
-            // Same length and differing in one byte, or equal, or another length.
-            switch rng.next() % 3 {
-            case 0: if n > 0 { b[Int(rng.next() % UInt64(n))] ^= 1 }
-            case 1: break
-            default: b = (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next() % 3) }
-            }
-            let fast = a.withUnsafeBytes { ra in b.withUnsafeBytes { rb in ByteEquality.equal(ra, rb) } }
-            XCTAssertEqual(fast, ByteEquality.equalScalar(a, b), "\(a) \(b)")
-        }
-    }
-
-    func testPermutationGatherAndInverseMatchScalarTwins() {
-        var rng = SeededRandom(seed: 12)
-        for n in [0, 1, 2, 7, 100, 4097] {
-            var perm = ContiguousArray((0..<n).map { Int32($0) })
-            for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            let values = ContiguousArray((0..<n).map { _ in rng.next() })
-            XCTAssertEqual(PermutationGather.gather(values, perm), PermutationGather.gatherScalar(values, perm))
-            let words = ContiguousArray((0..<n).map { i in UUIDWords(a: UInt64(i), b: rng.next()) })
-            XCTAssertEqual(PermutationGather.gather(words, perm).map(\.b), PermutationGather.gatherScalar(words, perm).map(\.b))
-            XCTAssertEqual(PermutationGather.inverse(perm), PermutationGather.inverseScalar(perm))
-        }
-    }
-}

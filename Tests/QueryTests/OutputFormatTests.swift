@@ -4,7 +4,7 @@ import Query
 import TestSupport
 import XCTest
 
-/// The CSV text rules of docs/learning-base.md §5.3 and the window-filter kernel.
+/// The CSV text rules of docs/learning-base.md §5.3.
 final class OutputFormatTests: XCTestCase {
     func testJavaDoubleTable() {
         let table: [(Double, String)] = [
@@ -104,21 +104,5 @@ final class OutputFormatTests: XCTestCase {
         CSVText.appendInt(0, to: &out)
         XCTAssertEqual(String(decoding: out, as: UTF8.self),
                        "2019-10-25T13:12:30.000Z,1970-01-01T00:00:00.000Z,0099-01-02T03:04:05.007Z,2147483647,-1,0")
-    }
-
-    func testWindowFilterKernelMatchesScalarTwinOnEveryTailLength() {
-        var rng = SeededRandom(seed: 3)
-        for n in 0...80 {
-            let times = ContiguousArray((0..<n).map { _ in Int64.random(in: 0...100, using: &rng) })
-            for (lo, hi) in [(Int64(20), Int64(60)), (0, 100), (50, 50), (101, 200), (-5, -1)] {
-                let simd = WindowFilter.select(times, start: lo, end: hi)
-                XCTAssertEqual(simd, WindowFilter.selectScalar(times, start: lo, end: hi), "n \(n) [\(lo), \(hi)]")
-                let count = simd.reduce(0) { $0 + $1.nonzeroBitCount }
-                XCTAssertEqual(count, times.filter { $0 >= lo && $0 <= hi }.count)
-            }
-        }
-        // Extreme values do not overflow the comparison.
-        let extremes: ContiguousArray<Int64> = [.min, .max, 0, -1, 1, .min + 1, .max - 1, 5, 6]
-        XCTAssertEqual(WindowFilter.select(extremes, start: .min, end: .max), WindowFilter.selectScalar(extremes, start: .min, end: .max))
     }
 }

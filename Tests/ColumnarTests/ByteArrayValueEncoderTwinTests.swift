@@ -2,12 +2,12 @@ import XCTest
 import TestSupport
 @testable import Columnar
 
-/// The column chunk encoder's unsafe fast paths against their safe twins:
+/// The BYTE_ARRAY value encoder's unsafe fast paths against their safe twins:
 /// `ByteArrayValueEncoder.appendIndices` (dictionary indices of a `DictionaryColumn`, written
 /// through pointers) and `copyPlainStrings` (PLAIN strings through one pointer). Without a
 /// faithful twin (or with a kernel that writes one index or level wrong, misses the page-full
 /// check or the 64 Ki-row block boundary) these fail.
-final class ColumnChunkEncoderTwinTests: XCTestCase {
+final class ByteArrayValueEncoderTwinTests: XCTestCase {
     /// Every estimated index width 1...18 (the chunk dictionary pre-filled with 2^(w-1)
     /// entries), row counts around the kernel's 64 Ki-row block (0, 1, 65535, 65536, 65537,
     /// 140000), nullable with and without nulls, REQUIRED, small pages, a page close to
