@@ -13,6 +13,7 @@ Usage:
   spark-submit --files extract spark/extract_spark.py --store /data/store \\
       --start "2019-10-01 00:00:00" --end "2019-11-30 23:59:59" --shards 16 --output /data/base
   python spark/extract_spark.py --binary .build/release/extract ...   (pyspark installed; local[*])
+  (with --deploy-mode cluster, also --py-files spark/extract_task.py: the helpers both drivers share)
 
 Contracts:
 - The store and DIR are paths every executor sees (local in local mode; a shared file system
@@ -29,18 +30,11 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import uuid
 
-STDERR_TAIL = 2000
-EXIT_MARK = re.compile(r"\[extract exit (\d+)\]")
-
-
-class ShardFailed(RuntimeError):
-    """A shard's binary exited non-zero; the message carries `[extract exit N]` and the stderr tail."""
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # extract_task.py, beside this file
+from extract_task import get_spark, main, resolve_binary, run_binary  # noqa: E402
 
 
 def parse_args(argv):
@@ -56,35 +50,6 @@ def parse_args(argv):
     p.add_argument("--workers", type=int, default=0,
                    help="threads of each shard's binary (default: spark.task.cpus)")
     return p.parse_args(argv)
-
-
-def resolve_binary(path):
-    """The binary to run: `path`, else `extract` shipped with --files (SparkFiles). Made executable
-    (files fetched by Spark may lose the bit): chmod, else a private copy."""
-    if not path:
-        from pyspark import SparkFiles
-        path = SparkFiles.get("extract")
-    if os.path.isfile(path) and not os.access(path, os.X_OK):
-        try:
-            os.chmod(path, os.stat(path).st_mode | 0o111)
-        except OSError:
-            copy = os.path.join(tempfile.mkdtemp(prefix="extract-bin-"), "extract")
-            shutil.copyfile(path, copy)
-            os.chmod(copy, 0o755)
-            path = copy
-    return path
-
-
-def run_binary(binary, args, what):
-    """Runs the binary; returns (stdout, stderr) or raises ShardFailed naming `what`."""
-    try:
-        proc = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as e:
-        raise ShardFailed("%s: cannot run the extract binary %r: %s [extract exit 3]" % (what, binary, e.strerror))
-    err = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise ShardFailed("%s failed [extract exit %d]: %s" % (what, proc.returncode, err[-STDERR_TAIL:].strip()))
-    return proc.stdout.decode("utf-8", "replace"), err
 
 
 def plan(binary, store, start, end, n):
@@ -132,43 +97,6 @@ def write_atomically(path, text):
     os.replace(temp, path)
 
 
-def get_spark():
-    from pyspark.sql import SparkSession
-    builder = SparkSession.builder.appName("extract-learning-base")
-    from pyspark import SparkConf
-    if not SparkConf().contains("spark.master"):
-        builder = builder.master("local[*]")
-    return builder.getOrCreate()
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except ShardFailed as e:
-        print("extract_spark: %s" % e, file=sys.stderr)
-        return exit_code(str(e))
-    except Exception as e:  # a Spark job failure wraps the task's ShardFailed text
-        text = str(e)
-        print("extract_spark: job failed: %s" % task_message(text), file=sys.stderr)
-        return exit_code(text)
-
-
-def task_message(text):
-    """The failed task's own message inside a Spark job error (its Python and JVM traces cut)."""
-    start = text.find("ShardFailed: ")
-    if start < 0:
-        return text[-STDERR_TAIL:].strip()
-    detail = text[start + len("ShardFailed: "):]
-    return re.split(r"\n(?:\s*SQLSTATE|\s+at |\tat |Traceback|Caused by)", detail)[0].strip()
-
-
-def exit_code(text):
-    m = EXIT_MARK.search(text)
-    code = int(m.group(1)) if m else 1
-    return code if code != 0 else 1
-
-
 def run(args):
     if os.path.exists(args.output) and not (os.path.isdir(args.output) and not os.listdir(args.output)):
         print("extract_spark: %s exists and is not an empty directory; choose a new --output (nothing was changed)"
@@ -178,7 +106,7 @@ def run(args):
     args.store, args.output = os.path.abspath(args.store), os.path.abspath(args.output)
     if args.binary and os.path.exists(args.binary):
         args.binary = os.path.abspath(args.binary)
-    spark = get_spark()
+    spark = get_spark("extract-learning-base")
     sc = spark.sparkContext
     n = args.shards or sc.defaultParallelism
     workers = args.workers or int(sc.getConf().get("spark.task.cpus", "1"))
@@ -201,4 +129,4 @@ def run(args):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("extract_spark", run, parse_args(sys.argv[1:])))

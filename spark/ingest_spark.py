@@ -12,6 +12,7 @@ retried task (its first attempt committed, then died) never doubles a source.
 Usage:
   spark-submit --files extract spark/ingest_spark.py --store /data/store /data/2019-Oct.csv.gz /data/2019-Nov.csv.gz
   python spark/ingest_spark.py --binary .build/release/extract --store ./store a.csv b.csv
+  (with --deploy-mode cluster, also --py-files spark/extract_task.py: the helpers both drivers share)
 
 Contracts: the same path given twice is ingested once; dumps of equal size (possibly copies)
 share one task and run in order, so a copy is skipped, never stored twice. A failed dump fails the job
@@ -22,54 +23,10 @@ skip). Exit codes: 0 success, 2 usage, else the binary's (3 missing input, 4 cor
 """
 import argparse
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
-# This file is self-contained (one file to submit): the helpers below are those of
-# extract_spark.py, repeated because Spark executors import a task's functions by module.
-STDERR_TAIL = 2000
-EXIT_MARK = re.compile(r"\[extract exit (\d+)\]")
-
-
-class ShardFailed(RuntimeError):
-    """A dump's binary exited non-zero; the message carries `[extract exit N]` and the stderr tail."""
-
-
-def resolve_binary(path):
-    """The binary to run: `path`, else `extract` shipped with --files (SparkFiles), made executable."""
-    if not path:
-        from pyspark import SparkFiles
-        path = SparkFiles.get("extract")
-    if os.path.isfile(path) and not os.access(path, os.X_OK):
-        try:
-            os.chmod(path, os.stat(path).st_mode | 0o111)
-        except OSError:
-            copy = os.path.join(tempfile.mkdtemp(prefix="extract-bin-"), "extract")
-            shutil.copyfile(path, copy)
-            os.chmod(copy, 0o755)
-            path = copy
-    return path
-
-
-def run_binary(binary, args, what):
-    """Runs the binary; returns (stdout, stderr) or raises ShardFailed naming `what`."""
-    try:
-        proc = subprocess.run([binary] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except OSError as e:
-        raise ShardFailed("%s: cannot run the extract binary %r: %s [extract exit 3]" % (what, binary, e.strerror))
-    err = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise ShardFailed("%s failed [extract exit %d]: %s" % (what, proc.returncode, err[-STDERR_TAIL:].strip()))
-    return proc.stdout.decode("utf-8", "replace"), err
-
-
-def exit_code(text):
-    m = EXIT_MARK.search(text)
-    code = int(m.group(1)) if m else 1
-    return code if code != 0 else 1
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # extract_task.py, beside this file
+from extract_task import get_spark, main, resolve_binary, run_binary  # noqa: E402
 
 
 def parse_args(argv):
@@ -88,37 +45,6 @@ def ingest_one(binary, store, max_rejects, index, path):
         args += ["--max-rejects", str(max_rejects)]
     out, err = run_binary(resolve_binary(binary), args, "dump %d (%s)" % (index, path))
     return {"index": index, "input": path, "summary": out.strip(), "messages": err.strip()}
-
-
-def get_spark():
-    from pyspark import SparkConf
-    from pyspark.sql import SparkSession
-    builder = SparkSession.builder.appName("extract-ingest").config("spark.speculation", "false")
-    if not SparkConf().contains("spark.master"):
-        builder = builder.master("local[*]")
-    return builder.getOrCreate()
-
-
-def main(argv=None):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except ShardFailed as e:
-        print("ingest_spark: %s" % e, file=sys.stderr)
-        return exit_code(str(e))
-    except Exception as e:  # a Spark job failure wraps the task's ShardFailed text
-        text = str(e)
-        print("ingest_spark: job failed: %s" % task_message(text), file=sys.stderr)
-        return exit_code(text)
-
-
-def task_message(text):
-    """The failed task's own message inside a Spark job error (its Python and JVM traces cut)."""
-    start = text.find("ShardFailed: ")
-    if start < 0:
-        return text[-STDERR_TAIL:].strip()
-    detail = text[start + len("ShardFailed: "):]
-    return re.split(r"\n(?:\s*SQLSTATE|\s+at |\tat |Traceback|Caused by)", detail)[0].strip()
 
 
 def task_groups(inputs):
@@ -152,7 +78,7 @@ def run(args):
     args.store = os.path.abspath(args.store)
     if args.binary and os.path.exists(args.binary):
         args.binary = os.path.abspath(args.binary)
-    spark = get_spark()
+    spark = get_spark("extract-ingest", **{"spark.speculation": "false"})
     sc = spark.sparkContext
     binary, store, max_rejects = args.binary, args.store, args.max_rejects
     os.makedirs(store, exist_ok=True)  # once, before the tasks: they never race to create it
@@ -172,4 +98,4 @@ def run(args):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("ingest_spark", run, parse_args(sys.argv[1:])))
