@@ -34,11 +34,7 @@ extension ByteArrayValueEncoder {
                 page.stats.nullCount &+= Int64(run.nulls)
                 page.rows &+= run.taken
                 row &+= run.taken
-                if run.overflow {
-                    try fallBackToPlain(page: &page)
-                } else if page.isFull(estimate: pageEstimate(page)) {
-                    try page.flush(&self)
-                }
+                try closePageIfDone(overflow: run.overflow, page: &page)
                 continue
             }
             d.bytes.withUnsafeBytes { raw in
@@ -62,7 +58,7 @@ extension ByteArrayValueEncoder {
                     }
                 }
             }
-            if page.isFull(estimate: pageEstimate(page)) { try page.flush(&self) }
+            try closePageIfDone(overflow: false, page: &page)
         }
         if seenPlain.contains(true) {
             d.bytes.withUnsafeBytes { raw in

@@ -43,6 +43,18 @@ struct ByteArrayValueEncoder: PageValueEncoder {
         mode = .plain
     }
 
+    /// After a run of rows was appended: falls back to PLAIN when the dictionary refused a value
+    /// (`overflow`), else flushes the page when it is full. The one page-flush check of both
+    /// `append`s.
+    @inline(__always)
+    mutating func closePageIfDone(overflow: Bool, page: inout ColumnPageWriter) throws(ColumnarError) {
+        if overflow {
+            try fallBackToPlain(page: &page)
+        } else if page.isFull(estimate: pageEstimate(page)) {
+            try page.flush(&self)
+        }
+    }
+
     /// Appends the PLAIN encoding of one value.
     @inline(__always)
     mutating func appendPlain(_ v: UnsafeRawBufferPointer) {
@@ -56,15 +68,11 @@ struct ByteArrayValueEncoder: PageValueEncoder {
         while row < range.upperBound {
             if mode == .plain {
                 row = appendPlainStrings(c, from: row, to: range.upperBound, page: &page)
-                if page.isFull(estimate: pageEstimate(page)) { try page.flush(&self) }
+                try closePageIfDone(overflow: false, page: &page)
                 continue
             }
             let overflow = appendDictionaryStrings(c, row: &row, end: range.upperBound, page: &page)
-            if overflow {
-                try fallBackToPlain(page: &page)
-            } else if page.isFull(estimate: pageEstimate(page)) {
-                try page.flush(&self)
-            }
+            try closePageIfDone(overflow: overflow, page: &page)
         }
     }
 
