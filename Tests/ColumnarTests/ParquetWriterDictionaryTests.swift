@@ -76,7 +76,7 @@ final class ParquetWriterDictionaryTests: XCTestCase {
         let w = try ParquetWriter(path: try TestPaths.temporaryDirectory(self).appendingPathComponent("z.parquet").path,
                                   schema: schema, options: o)
         try w.write(batch)
-        let footer = try w.close()
+        let footer = try w.closeReturningFooter()
         let chunk = try XCTUnwrap(footer.rowGroups.first?.columns.first?.metaData)
         XCTAssertNil(chunk.dictionaryPageOffset)
         XCTAssertEqual(chunk.encodings, [.plain])
@@ -84,7 +84,7 @@ final class ParquetWriterDictionaryTests: XCTestCase {
         let w2 = try ParquetWriter(path: try TestPaths.temporaryDirectory(self).appendingPathComponent("y.parquet").path,
                                    schema: schema, options: o)
         try w2.write(batch)
-        let f2 = try w2.close()
+        let f2 = try w2.closeReturningFooter()
         let c2 = try XCTUnwrap(f2.rowGroups.first?.columns.first?.metaData)
         XCTAssertEqual(c2.dictionaryPageOffset, 4)
         XCTAssertGreaterThan(c2.dataPageOffset, 4)
@@ -106,7 +106,7 @@ final class ParquetWriterDictionaryTests: XCTestCase {
         let path = try TestPaths.temporaryDirectory(self).appendingPathComponent("p.parquet").path
         let w = try ParquetWriter(path: path, schema: schema, options: o)
         try w.write(batch)
-        let footer = try w.close()
+        let footer = try w.closeReturningFooter()
         let chunks = try footer.rowGroups[0].columns.map { try XCTUnwrap($0.metaData) }
         XCTAssertNil(chunks[0].dictionaryPageOffset)
         XCTAssertEqual(chunks[0].encodings, [.plain])

@@ -40,7 +40,7 @@ final class ParquetWriterGoldenTests: XCTestCase {
         let w = try ParquetWriter(path: path, schema: schema, options: goldenOptions())
         try w.write(batch)
         XCTAssertEqual(w.rowsWritten, 3)
-        let md = try w.close()
+        let md = try w.closeReturningFooter()
         XCTAssertEqual(md.numRows, 3)
         XCTAssertEqual(w.bytesWritten, 204)
         let expected = try [UInt8](Data(contentsOf: TestPaths.fixture("parquet-lab/min_int64.parquet")))

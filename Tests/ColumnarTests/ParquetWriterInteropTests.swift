@@ -277,7 +277,7 @@ final class ParquetWriterInteropTests: XCTestCase {
                 } else {
                     try w.write(RecordBatch(schema: t.schema, columns: t.columns))
                 }
-                let md = try w.close()
+                let md = try w.closeReturningFooter()
                 XCTAssertEqual(md.numRows, Int64(t.rows))
                 files.append((path, t, variant))
             }

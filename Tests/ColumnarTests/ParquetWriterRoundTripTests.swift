@@ -49,7 +49,7 @@ final class ParquetWriterRoundTripTests: XCTestCase {
                 start = end
                 if rng.next() % 8 == 0 { try w.flushRowGroup() }
             }
-            let written = try w.close()
+            let written = try w.closeReturningFooter()
             XCTAssertEqual(w.bytesWritten, try FileIO.size(path), label)
 
             let file = try ParquetFile(path: path)

@@ -5,9 +5,9 @@
 /// `pack` is the fast path (64-bit accumulator over a buffer pointer, stores into the sink's
 /// appended region); `packScalar` is its
 /// bit-by-bit twin, kept for tests. Output: `ceil(count * w / 8)` bytes appended to the sink.
-public enum BitPackingEncoder {
+package enum BitPackingEncoder {
     /// Packs `values` with `bitWidth` bits each (0...32) into `sink`.
-    public static func pack(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into sink: inout ByteSink) {
+    package static func pack(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into sink: inout ByteSink) {
         guard bitWidth > 0, !values.isEmpty else { return }
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) &- 1
         // Output written in place: whole 32-bit words while ≥ 32 bits are pending, then the
@@ -37,7 +37,7 @@ public enum BitPackingEncoder {
     }
 
     /// Packs 64-bit values (DELTA_BINARY_PACKED miniblocks) with `bitWidth` bits each (0...64).
-    public static func pack64(_ values: UnsafeBufferPointer<UInt64>, bitWidth: Int, into sink: inout ByteSink) {
+    package static func pack64(_ values: UnsafeBufferPointer<UInt64>, bitWidth: Int, into sink: inout ByteSink) {
         guard bitWidth > 0, !values.isEmpty else { return }
         let mask: UInt64 = bitWidth == 64 ? ~0 : (1 << UInt64(bitWidth)) &- 1
         var acc: UInt64 = 0   // holds < 64 pending bits
@@ -63,7 +63,7 @@ public enum BitPackingEncoder {
     }
 
     /// Bit-by-bit reference twin of `pack`/`pack64`.
-    public static func packScalar(_ values: [UInt64], bitWidth: Int) -> [UInt8] {
+    package static func packScalar(_ values: [UInt64], bitWidth: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: (values.count * bitWidth + 7) / 8)
         var bit = 0
         for v in values {

@@ -3,8 +3,8 @@ import CZlib
 /// CRC-32 (IEEE 802.3, the polynomial of gzip and of Parquet's `PageHeader.crc`), computed by
 /// the system zlib. Parquet stores it as a signed i32 over the page body as written
 /// (compressed bytes), excluding the header.
-public enum CRC32 {
-    public static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
+package enum CRC32 {
+    package static func checksum(_ bytes: UnsafeRawBufferPointer, seed: UInt32 = 0) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return seed }
         var crc = uLong(seed)
         var offset = 0
@@ -16,12 +16,12 @@ public enum CRC32 {
         return UInt32(truncatingIfNeeded: crc)
     }
 
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    package static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
     /// The value as Parquet's signed i32 `crc` field.
-    public static func parquetValue(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    package static func parquetValue(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         Int32(bitPattern: checksum(bytes))
     }
 }

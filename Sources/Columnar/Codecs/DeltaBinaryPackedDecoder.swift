@@ -5,10 +5,10 @@
 /// bit-width byte per miniblock (≤ 64), then the miniblocks bit-packed LSB-first. Arithmetic
 /// wraps in 64 bits (INT32 callers truncate). Errors: bad header values, a count larger than
 /// the header's `totalCount`, missing bytes. Memory: appends exactly `count` values.
-public enum DeltaBinaryPackedDecoder {
+package enum DeltaBinaryPackedDecoder {
     /// Appends `count` values decoded from `bytes[start..<end]`; returns the end position.
     @discardableResult
-    public static func decode(_ bytes: [UInt8], start: Int, end: Int, count: Int,
+    package static func decode(_ bytes: [UInt8], start: Int, end: Int, count: Int,
                               into out: inout ContiguousArray<Int64>) throws(DecodeError) -> Int {
         var r = ByteReader(bytes, start: start, end: end)
         let blockSize = try r.readULEB128()

@@ -7,13 +7,13 @@
 /// Deltas wrap in the column's own width (INT32 in 32 bits, so no miniblock is wider than 32
 /// bits; INT64 in 64). Unused miniblocks of the last block get width 0 and no data; the last
 /// used miniblock is zero-padded to 32 values. Input is the PLAIN little-endian values.
-public enum DeltaBinaryPackedEncoder {
-    public static let blockSize = 128
-    public static let miniblocksPerBlock = 4
+package enum DeltaBinaryPackedEncoder {
+    package static let blockSize = 128
+    package static let miniblocksPerBlock = 4
     static let miniblockSize = 32
 
     /// Encodes `raw.count / 8` little-endian Int64 values.
-    public static func encodeInt64(_ raw: UnsafeRawBufferPointer, into sink: inout ByteSink) {
+    package static func encodeInt64(_ raw: UnsafeRawBufferPointer, into sink: inout ByteSink) {
         let n = raw.count / 8
         writeHeader(count: n, first: n > 0 ? Int64(littleEndian: raw.loadUnaligned(as: Int64.self)) : 0, into: &sink)
         guard n > 1 else { return }
@@ -52,7 +52,7 @@ public enum DeltaBinaryPackedEncoder {
     }
 
     /// Encodes `raw.count / 4` little-endian Int32 values (deltas wrap in 32 bits).
-    public static func encodeInt32(_ raw: UnsafeRawBufferPointer, into sink: inout ByteSink) {
+    package static func encodeInt32(_ raw: UnsafeRawBufferPointer, into sink: inout ByteSink) {
         let n = raw.count / 4
         let first = n > 0 ? Int32(littleEndian: raw.loadUnaligned(as: Int32.self)) : 0
         writeHeader(count: n, first: Int64(first), into: &sink)

@@ -6,8 +6,8 @@ import CZlib
 /// DuckDB, Polars and Spark reject zlib-wrapped Parquet pages. `decompress` accepts several
 /// concatenated members (`windowBits = 15 + 32`, restarted after each member's end).
 /// Memory: output buffers only; `decompress` never grows past `maxOutput` bytes.
-public enum Gzip {
-    public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6) throws(ColumnarError) -> [UInt8] {
+package enum Gzip {
+    package static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6) throws(ColumnarError) -> [UInt8] {
         var stream = z_stream()
         var rc = deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,
                                ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
@@ -27,7 +27,7 @@ public enum Gzip {
         return out
     }
 
-    public static func compress(_ input: [UInt8], level: Int32 = 6) throws(ColumnarError) -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = 6) throws(ColumnarError) -> [UInt8] {
         do {
             return try input.withUnsafeBytes { raw in try compress(raw, level: level) }
         } catch let e as ColumnarError { throw e } catch { throw .codec(codec: "GZIP", reason: "\(error)") }
@@ -35,7 +35,7 @@ public enum Gzip {
 
     /// Inflates every gzip member in `input`. `expectedSize`, when given, must match exactly
     /// (Parquet pages); `maxOutput` caps the output either way.
-    public static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int? = nil,
+    package static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int? = nil,
                                   maxOutput: Int = 1 << 31) throws(ColumnarError) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(expectedSize ?? min(maxOutput, max(64, input.count * 4)))
@@ -76,7 +76,7 @@ public enum Gzip {
         return out
     }
 
-    public static func decompress(_ input: [UInt8], expectedSize: Int? = nil,
+    package static func decompress(_ input: [UInt8], expectedSize: Int? = nil,
                                   maxOutput: Int = 1 << 31) throws(ColumnarError) -> [UInt8] {
         do {
             return try input.withUnsafeBytes { raw in

@@ -6,7 +6,7 @@ import CZlib
 /// Feed compressed bytes with `inflate(_:into:)`; decoded bytes are appended to the output
 /// array. `finish()` throws when the stream ended in the middle of a member (truncated file).
 /// Memory: zlib's 32 KiB window plus what the caller's output array holds.
-public final class GzipInflater {
+package final class GzipInflater {
     private var stream = z_stream()
     private var active = false
     /// True once at least one member has been fully decoded and no other is in progress.
@@ -14,7 +14,7 @@ public final class GzipInflater {
     private var decodedAny = false
     private var chunk = [UInt8](repeating: 0, count: 1 << 17)
 
-    public init() {}
+    package init() {}
 
     deinit { if active { inflateEnd(&stream) } }
 
@@ -26,7 +26,7 @@ public final class GzipInflater {
     }
 
     /// Decodes all of `input`, appending to `output`.
-    public func inflate(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ColumnarError) {
+    package func inflate(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ColumnarError) {
         var offset = 0
         while offset < input.count {
             if !active {
@@ -66,7 +66,7 @@ public final class GzipInflater {
     }
 
     /// Checks that the input ended at a member boundary.
-    public func finish() throws(ColumnarError) {
+    package func finish() throws(ColumnarError) {
         if active || !betweenMembers {
             throw .codec(codec: "GZIP", reason: "truncated gzip stream (the input ends inside a member)")
         }

@@ -9,10 +9,10 @@
 /// padded (extra values are ignored) and may be cut short by the writer as long as the needed
 /// values are present. Errors: running out of data, a bad varint, an RLE value wider than `w`.
 /// Memory: appends `count` values to the output; never allocates from a run length.
-public enum RLEHybridDecoder {
+package enum RLEHybridDecoder {
     /// Appends `count` decoded values to `out`. Returns the position after the last byte used.
     @discardableResult
-    public static func decode(_ bytes: [UInt8], start: Int, end: Int, bitWidth: Int, count: Int,
+    package static func decode(_ bytes: [UInt8], start: Int, end: Int, bitWidth: Int, count: Int,
                               into out: inout ContiguousArray<UInt32>) throws(DecodeError) -> Int {
         guard bitWidth >= 0 && bitWidth <= 32 else { throw DecodeError("bit width \(bitWidth) out of range") }
         guard count >= 0 else { throw DecodeError("negative value count") }

@@ -9,11 +9,11 @@
 /// groups of 8 (the last group zero-padded). Groups stop at the first position where a run of ≥ 8
 /// equal values begins, so long runs always get RLE. Runs never exceed 2^31 - 1 values.
 /// O(n), no allocation except sink growth. Values must fit in `bitWidth` (0...32) bits.
-public enum RLEHybridEncoder {
+package enum RLEHybridEncoder {
     static let maxRun = (1 << 31) - 1
 
     /// Appends the hybrid encoding of `values` to `sink`.
-    public static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into sink: inout ByteSink) {
+    package static func encode(_ values: UnsafeBufferPointer<UInt32>, bitWidth: Int, into sink: inout ByteSink) {
         let n = values.count
         let valueBytes = (bitWidth + 7) / 8
         var i = 0
@@ -54,7 +54,7 @@ public enum RLEHybridEncoder {
         }
     }
 
-    public static func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
+    package static func encode(_ values: [UInt32], bitWidth: Int) -> [UInt8] {
         var sink = ByteSink(capacity: values.count / 2 + 8)
         values.withUnsafeBufferPointer { encode($0, bitWidth: bitWidth, into: &sink) }
         return sink.bytes
@@ -70,5 +70,5 @@ public enum RLEHybridEncoder {
     }
 
     /// Minimum bit width able to hold `maxValue` (0 for 0).
-    public static func bitWidth(forMax maxValue: UInt32) -> Int { 32 - maxValue.leadingZeroBitCount }
+    package static func bitWidth(forMax maxValue: UInt32) -> Int { 32 - maxValue.leadingZeroBitCount }
 }

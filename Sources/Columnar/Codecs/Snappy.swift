@@ -9,12 +9,12 @@
 /// start of the output, output overflow or underflow. Memory: one output buffer of the declared
 /// length, which is checked first (≤ `maxOutput`, and ≤ 22 × input + 64: no snappy stream
 /// expands more, so a tiny input cannot make us allocate a huge buffer).
-public enum Snappy {
+package enum Snappy {
     @inline(never)
     static func failure(_ reason: String) -> ColumnarError { .codec(codec: "SNAPPY", reason: reason) }
 
     /// The uncompressed length stored at the start of a snappy block, and the header size.
-    public static func decompressedLength(_ input: [UInt8]) throws(ColumnarError) -> (length: Int, headerSize: Int) {
+    package static func decompressedLength(_ input: [UInt8]) throws(ColumnarError) -> (length: Int, headerSize: Int) {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         var i = 0
@@ -31,7 +31,7 @@ public enum Snappy {
         return (Int(result), i)
     }
 
-    public static func decompress(_ input: [UInt8], expectedSize: Int? = nil,
+    package static func decompress(_ input: [UInt8], expectedSize: Int? = nil,
                                   maxOutput: Int = 1 << 28) throws(ColumnarError) -> [UInt8] {
         let (length, headerSize) = try decompressedLength(input)
         if let expectedSize, expectedSize != length {

@@ -4,12 +4,12 @@ import CZstd
 ///
 /// Memory: `compress` allocates `ZSTD_compressBound(n)` bytes for its output; `decompress`
 /// allocates at most `maxOutput` bytes and fails rather than grow past it.
-public enum Zstd {
+package enum Zstd {
     /// Default level for store files: a good ratio at well over 100 MB/s per core.
-    public static let defaultLevel: Int32 = 3
+    package static let defaultLevel: Int32 = 3
 
     /// Compresses `input` into one zstd frame.
-    public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = defaultLevel) throws(ColumnarError) -> [UInt8] {
+    package static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = defaultLevel) throws(ColumnarError) -> [UInt8] {
         let bound = ZSTD_compressBound(input.count)
         var failure: String?
         let out = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
@@ -31,12 +31,12 @@ public enum Zstd {
     ///
     /// Memory: the zstd context (sized by the level and the largest input seen) plus the
     /// caller's buffer. Owned by one thread at a time; not `Sendable`.
-    public final class Compressor {
-        public let level: Int32
+    package final class Compressor {
+        package let level: Int32
         private let context: OpaquePointer
 
         /// Throws `.codec` when libzstd cannot allocate a context.
-        public init(level: Int32 = Zstd.defaultLevel) throws(ColumnarError) {
+        package init(level: Int32 = Zstd.defaultLevel) throws(ColumnarError) {
             guard let cctx = ZSTD_createCCtx() else {
                 throw .codec(codec: "ZSTD", reason: "cannot allocate a compression context")
             }
@@ -49,7 +49,7 @@ public enum Zstd {
         /// Writes one zstd frame of `input` to the front of `output` and returns its length.
         /// `output` is grown (zero-filled) to `ZSTD_compressBound(input.count)` bytes when shorter
         /// and never shrunk, so a kept buffer stops allocating once it fits the largest page.
-        public func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ColumnarError) -> Int {
+        package func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) throws(ColumnarError) -> Int {
             let bound = ZSTD_compressBound(input.count)
             if output.count < bound { output.append(contentsOf: repeatElement(0, count: bound - output.count)) }
             let written = output.withUnsafeMutableBytes { out in
@@ -62,7 +62,7 @@ public enum Zstd {
         }
     }
 
-    public static func compress(_ input: [UInt8], level: Int32 = defaultLevel) throws(ColumnarError) -> [UInt8] {
+    package static func compress(_ input: [UInt8], level: Int32 = defaultLevel) throws(ColumnarError) -> [UInt8] {
         do {
             return try input.withUnsafeBytes { raw in try compress(raw, level: level) }
         } catch let e as ColumnarError { throw e } catch { throw .codec(codec: "ZSTD", reason: "\(error)") }
@@ -71,7 +71,7 @@ public enum Zstd {
     /// Decompresses one or more concatenated frames whose total content is exactly
     /// `expectedSize` bytes (Parquet's `uncompressed_page_size`). Throws on corrupt input or a
     /// size mismatch.
-    public static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int) throws(ColumnarError) -> [UInt8] {
+    package static func decompress(_ input: UnsafeRawBufferPointer, expectedSize: Int) throws(ColumnarError) -> [UInt8] {
         guard expectedSize >= 0 else { throw .codec(codec: "ZSTD", reason: "negative expected size") }
         var failure: String?
         let out = [UInt8](unsafeUninitializedCapacity: expectedSize) { buffer, initialized in
@@ -90,7 +90,7 @@ public enum Zstd {
         return out
     }
 
-    public static func decompress(_ input: [UInt8], expectedSize: Int) throws(ColumnarError) -> [UInt8] {
+    package static func decompress(_ input: [UInt8], expectedSize: Int) throws(ColumnarError) -> [UInt8] {
         do {
             return try input.withUnsafeBytes { raw in try decompress(raw, expectedSize: expectedSize) }
         } catch let e as ColumnarError { throw e } catch { throw .codec(codec: "ZSTD", reason: "\(error)") }

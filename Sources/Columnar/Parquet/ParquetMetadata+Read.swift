@@ -7,7 +7,7 @@
 /// Encryption (FileMetaData field 8) sets `isEncrypted` and is rejected by `ParquetFile`.
 extension FileMetaData {
     /// Decodes a whole footer (the `FileMetaData` bytes, without length and magic).
-    public static func decode(footer bytes: [UInt8]) throws(DecodeError) -> FileMetaData {
+    package static func decode(footer bytes: [UInt8]) throws(DecodeError) -> FileMetaData {
         var r = CompactReader(bytes)
         return try decode(from: &r, depth: 0)
     }

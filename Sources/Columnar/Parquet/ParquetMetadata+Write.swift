@@ -201,7 +201,7 @@ extension ColumnOrder {
 
 extension FileMetaData {
     /// The footer as Thrift compact bytes (without the length and magic that follow it).
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var w = ThriftCompactWriter(capacity: 1024)
         w.fieldI32(1, version)
         w.fieldList(2, .struct, count: schema.count)
@@ -276,7 +276,7 @@ extension DataPageHeaderV2 {
 
 extension PageHeader {
     /// Appends this header as Thrift compact bytes to `sink`.
-    public func serialize(into sink: inout ByteSink) {
+    package func serialize(into sink: inout ByteSink) {
         var w = ThriftCompactWriter(capacity: 0)
         swap(&w.sink, &sink)
         w.fieldI32(1, type.rawValue)
@@ -300,7 +300,7 @@ extension PageHeader {
     }
 
     /// This header as Thrift compact bytes.
-    public func serialized() -> [UInt8] {
+    package func serialized() -> [UInt8] {
         var sink = ByteSink(capacity: 32)
         serialize(into: &sink)
         return sink.bytes

@@ -23,7 +23,7 @@
 /// FIXED_LEN_BYTE_ARRAY(16) UUID → uuid.
 public final class ParquetFile: @unchecked Sendable {
     public let path: String
-    public let metadata: FileMetaData
+    package let metadata: FileMetaData
     public let schema: Schema
     /// Columns present in the file that cannot be read, with the reason (name → feature).
     public let unsupportedColumns: [String: String]

@@ -231,9 +231,11 @@ public final class ParquetWriter {
     }
 
     /// Writes the last row group, the footer and the trailing magic; fsyncs when `options.sync`.
-    /// Returns the footer.
+    public func close() throws(ColumnarError) { try closeReturningFooter() }
+
+    /// `close()`, returning the footer (the Thrift model, package API).
     @discardableResult
-    public func close() throws(ColumnarError) -> FileMetaData {
+    package func closeReturningFooter() throws(ColumnarError) -> FileMetaData {
         try checkOpen()
         do {
             if pendingRows > 0 { try writeRowGroup() }
