@@ -19,7 +19,8 @@ import Foundation
 public final class DescriptorPool: @unchecked Sendable {
     public static let shared = DescriptorPool(limit: DescriptorPool.defaultLimit())
 
-    /// One pooled descriptor (guarded by the pool's lock).
+    /// One pooled descriptor (its mutable fields are changed only inside the pool's
+    /// `state.withLockedValue`).
     final class Slot {
         let path: String
         var fd: Int32
@@ -36,13 +37,30 @@ public final class DescriptorPool: @unchecked Sendable {
         }
     }
 
+    /// The open slots and counters, behind the pool's one lock.
+    private struct State {
+        var open: [ObjectIdentifier: Slot] = [:]
+        var clock: UInt64 = 0
+        var evictions = 0
+        var reopens = 0
+
+        /// Closes least recently used idle descriptors until at most `keeping` remain open.
+        mutating func evict(keeping: Int) {
+            while open.count > keeping {
+                guard let victim = open.values.filter({ $0.pins == 0 }).min(by: { $0.lastUse < $1.lastUse }) else { return }
+                open[ObjectIdentifier(victim)] = nil
+                Glibc.close(victim.fd)
+                victim.fd = -1
+                evictions += 1
+            }
+        }
+    }
+
     public let limit: Int
-    private let lock = NSLock()
-    private var open: [ObjectIdentifier: Slot] = [:]
-    private var clock: UInt64 = 0
+    private let state = LockedValueBox(State())
     /// Descriptors closed to make room and reopens (tests observe that both happen).
-    public private(set) var evictions = 0
-    public private(set) var reopens = 0
+    public var evictions: Int { state.withLockedValue { $0.evictions } }
+    public var reopens: Int { state.withLockedValue { $0.reopens } }
 
     public init(limit: Int) { self.limit = max(1, limit) }
 
@@ -54,63 +72,54 @@ public final class DescriptorPool: @unchecked Sendable {
     }
 
     /// Number of descriptors currently open through this pool.
-    public var openCount: Int { lock.withLock { open.count } }
+    public var openCount: Int { state.withLockedValue { $0.open.count } }
 
     /// Closes idle descriptors until a new one fits (before an `open`).
     func makeRoom() {
-        lock.withLock { evictLocked(keeping: limit - 1) }
+        let limit = limit
+        state.withLockedValue { $0.evict(keeping: limit - 1) }
     }
 
     func admit(_ s: Slot) {
-        lock.withLock {
-            clock += 1
-            s.lastUse = clock
-            open[ObjectIdentifier(s)] = s
+        state.withLockedValue { st in
+            st.clock += 1
+            s.lastUse = st.clock
+            st.open[ObjectIdentifier(s)] = s
         }
     }
 
     /// The slot's descriptor, reopened if it was closed; held open until `unpin`.
     func pin(_ s: Slot) throws(ColumnarError) -> Int32 {
-        lock.lock()
-        defer { lock.unlock() }
-        if s.fd < 0 {
-            evictLocked(keeping: limit - 1)
-            let f = Glibc.open(s.path, O_RDONLY | O_CLOEXEC)
-            guard f >= 0 else { throw .io(path: s.path, operation: "open", errno: errno) }
-            var st = stat()
-            guard fstat(f, &st) == 0, UInt64(st.st_dev) == s.device, UInt64(st.st_ino) == s.inode, Int(st.st_size) == s.size else {
-                Glibc.close(f)
-                throw .damaged(path: s.path, problem: "was replaced while being read")
+        let limit = limit
+        return try state.withLockedValue { (pool: inout State) throws(ColumnarError) -> Int32 in
+            if s.fd < 0 {
+                pool.evict(keeping: limit - 1)
+                let f = Glibc.open(s.path, O_RDONLY | O_CLOEXEC)
+                guard f >= 0 else { throw .io(path: s.path, operation: "open", errno: errno) }
+                var st = stat()
+                guard fstat(f, &st) == 0, UInt64(st.st_dev) == s.device, UInt64(st.st_ino) == s.inode, Int(st.st_size) == s.size else {
+                    Glibc.close(f)
+                    throw .damaged(path: s.path, problem: "was replaced while being read")
+                }
+                s.fd = f
+                pool.reopens += 1
+                pool.open[ObjectIdentifier(s)] = s
             }
-            s.fd = f
-            reopens += 1
-            open[ObjectIdentifier(s)] = s
+            s.pins += 1
+            pool.clock += 1
+            s.lastUse = pool.clock
+            return s.fd
         }
-        s.pins += 1
-        clock += 1
-        s.lastUse = clock
-        return s.fd
     }
 
     func unpin(_ s: Slot) {
-        lock.withLock { s.pins -= 1 }
+        state.withLockedValue { _ in s.pins -= 1 }
     }
 
     func forget(_ s: Slot) {
-        lock.withLock {
-            open[ObjectIdentifier(s)] = nil
+        state.withLockedValue { pool in
+            pool.open[ObjectIdentifier(s)] = nil
             if s.fd >= 0 { Glibc.close(s.fd); s.fd = -1 }
-        }
-    }
-
-    /// Closes least recently used idle descriptors until at most `keeping` remain open.
-    private func evictLocked(keeping: Int) {
-        while open.count > keeping {
-            guard let victim = open.values.filter({ $0.pins == 0 }).min(by: { $0.lastUse < $1.lastUse }) else { return }
-            open[ObjectIdentifier(victim)] = nil
-            Glibc.close(victim.fd)
-            victim.fd = -1
-            evictions += 1
         }
     }
 }

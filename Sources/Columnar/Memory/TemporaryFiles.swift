@@ -13,31 +13,29 @@ import Darwin
 /// once, newest first, on the calling thread (the CLI's signal thread, while other threads may
 /// still be writing: each action must tolerate that, e.g. by renaming a folder away before
 /// deleting it). Thread-safe; actions must not call back into the registry.
-public final class InterruptCleanup: @unchecked Sendable {
+public final class InterruptCleanup: Sendable {
     public static let shared = InterruptCleanup()
 
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var actions: [(id: Int, run: @Sendable () -> Void)] = []
-    private var nextID = 0
-
-    init() {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
+    private struct Registry {
+        var actions: [(id: Int, run: @Sendable () -> Void)] = []
+        var nextID = 0
     }
+
+    private let registry = LockedValueBox(Registry())
+
+    init() {}
 
     /// Adds `action`; the returned id unregisters it.
     public func register(_ action: @escaping @Sendable () -> Void) -> Int {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        nextID += 1
-        actions.append((nextID, action))
-        return nextID
+        registry.withLockedValue { r in
+            r.nextID += 1
+            r.actions.append((r.nextID, action))
+            return r.nextID
+        }
     }
 
     public func unregister(_ id: Int) {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        actions.removeAll { $0.id == id }
+        registry.withLockedValue { $0.actions.removeAll { $0.id == id } }
     }
 
     /// Runs every registered action (newest first) and forgets them; returns how many ran.
@@ -45,12 +43,12 @@ public final class InterruptCleanup: @unchecked Sendable {
     /// clean-up.
     @discardableResult
     public func runAll() -> Int {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        let count = actions.count
-        for action in actions.reversed() { action.run() }
-        actions.removeAll()
-        return count
+        registry.withLockedValue { r in
+            let count = r.actions.count
+            for action in r.actions.reversed() { action.run() }
+            r.actions.removeAll()
+            return count
+        }
     }
 }
 

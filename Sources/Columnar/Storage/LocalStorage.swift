@@ -174,15 +174,16 @@ public final class LocalObjectWriter: ObjectWriter {
     deinit { abort() }
 }
 
-/// A process-wide counter for unique temporary names.
-final class AtomicCounter: @unchecked Sendable {
-    private var value = 0
-    private var lock = pthread_mutex_t()
-    init() { pthread_mutex_init(&lock, nil) }
+/// A process-wide counter for unique temporary names. (It used to lock a `pthread_mutex_t`
+/// stored inline in the object through `&`, whose address Swift does not keep stable; the box
+/// allocates its mutex once.)
+final class AtomicCounter: Sendable {
+    private let value = LockedValueBox(0)
+    init() {}
     func next() -> Int {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        value += 1
-        return value
+        value.withLockedValue { v in
+            v += 1
+            return v
+        }
     }
 }

@@ -6,22 +6,30 @@ import Columnar
 /// adds it to the transaction. `submitOrWrite` lets the submitting thread write a buffer itself
 /// when the queue is full. Memory: at most `queueCapacity` waiting buffers plus the one being
 /// written by each thread (and its sorted copy). The first error stops the work; `finish` reports it.
+/// Shared state: the queue and one `LockedValueBox` (the transaction and encoder are shared
+/// as they are: `StoreTransaction.addPart` is thread-safe, the encoder stateless).
 final class PartWriterThread: @unchecked Sendable {
     struct Job: Sendable {
         var buffer: EventBuffer
         var sourceLabel: String
     }
 
-    private let queue: WorkQueue<Job>
+    private struct State {
+        var finished = false
+        var failure: ColumnarError?
+        var partsWritten = 0
+    }
+
+    private let queue: BoundedQueue<Job>
     private let transaction: StoreTransaction
     private let encoder: any PartEncoder
-    private let done = NSCondition()
-    private var finished = false
-    private var failure: ColumnarError?
-    private(set) var partsWritten = 0
+    private let state = LockedValueBox(State())
+
+    /// Parts written so far (by either thread).
+    var partsWritten: Int { state.withLockedValue { $0.partsWritten } }
 
     init(transaction: StoreTransaction, encoder: any PartEncoder, queueCapacity: Int = 1) {
-        queue = WorkQueue(capacity: queueCapacity)
+        queue = BoundedQueue(capacity: queueCapacity)
         self.transaction = transaction
         self.encoder = encoder
         let thread = Thread { [self] in run() }
@@ -48,21 +56,14 @@ final class PartWriterThread: @unchecked Sendable {
         try write(job)
     }
 
-    private func currentFailure() -> ColumnarError? {
-        done.lock()
-        defer { done.unlock() }
-        return failure
-    }
+    private func currentFailure() -> ColumnarError? { state.withLockedValue { $0.failure } }
 
     private func run() {
         while let job = queue.take() {
             if currentFailure() != nil { continue }
             do throws(ColumnarError) { try write(job) } catch {}
         }
-        done.lock()
-        finished = true
-        done.broadcast()
-        done.unlock()
+        state.withLockedValue(wakingWaiters: true) { $0.finished = true }
     }
 
     /// Sorts, encodes and adds one part (on the calling thread); records the first failure.
@@ -73,14 +74,10 @@ final class PartWriterThread: @unchecked Sendable {
             let bytes = try encoder.write(batch, to: r.temporaryPath)
             transaction.addPart(r, rows: batch.rowCount, bytes: bytes, source: job.sourceLabel,
                                 minTime: job.buffer.minTime, maxTime: job.buffer.maxTime)
-            done.lock()
-            partsWritten += 1
-            done.unlock()
+            state.withLockedValue { $0.partsWritten += 1 }
             CrashPoint.reach("after-first-part")
         } catch {
-            done.lock()
-            if failure == nil { failure = error }
-            done.unlock()
+            state.withLockedValue { s in if s.failure == nil { s.failure = error } }
             throw error
         }
     }
@@ -88,10 +85,6 @@ final class PartWriterThread: @unchecked Sendable {
     /// Closes the queue, waits for every submitted buffer to be written, rethrows the first error.
     func finish() throws(ColumnarError) {
         queue.close()
-        done.lock()
-        while !finished { done.wait() }
-        let f = failure
-        done.unlock()
-        if let f { throw f }
+        if let f = state.withLockedValue(waitingUntil: { $0.finished }, wakingWaiters: false, { $0.failure }) { throw f }
     }
 }
