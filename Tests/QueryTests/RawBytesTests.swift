@@ -8,7 +8,6 @@ final class RawBytesTests: XCTestCase {
     func testRawBytesMatchesContiguousArrayTwin() {
         var rng = SeededRandom(seed: 5)
         var raw = RawBytes(capacity: 16)
-        defer { raw.deallocate() }
         var safe = ContiguousArray<UInt8>()
         let strings = ["", " a ", "x,y", "q\"\\", "plain", String(repeating: "long,", count: 100)]
         for _ in 0..<20_000 {

@@ -4,7 +4,7 @@
 /// checks on every append. Memory: the largest user's text bytes (rounded up to a power of 2).
 ///
 /// The buffer sits behind a pointer allocated once (`storage` is a `let`), so appends pay no
-/// dynamic exclusivity check of a class `var`; owned and freed by this object only.
+/// dynamic exclusivity check of a class `var`; owned and freed (with its bytes: `RawBytes` is non-copyable) by this object only.
 final class BytePool {
     private let storage: UnsafeMutablePointer<RawBytes>
 
@@ -14,7 +14,6 @@ final class BytePool {
     }
 
     deinit {
-        storage.pointee.deallocate()
         storage.deinitialize(count: 1)
         storage.deallocate()
     }

@@ -181,21 +181,20 @@ extension LearningBase {
         let stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
             var total = ExecutionStats()
             var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
-            defer { lead.deallocate(); middle.deallocate() }
-            while let (c, buffer) = writer.next() {
+            while let chunk = writer.next() {
+                let c = chunk.index
                 shared.warm(throughRange: c + chunking.warmLookahead)
-                var sink = CSVChunkSink(buffer: buffer, lead: lead, middle: middle, index: c, writer: writer)
+                // The sink owns the chunk's buffer and the worker's scratch texts while it runs;
+                // on an error they are freed with it, else moved back out (non-copyable).
+                var sink = CSVChunkSink(buffer: chunk.buffer, lead: lead, middle: middle, index: c, writer: writer)
                 do throws(QueryError) {
                     total.add(try MergeEngine.execute(runs: runs, window: window, users: chunks[c], shared: shared, sink: &sink))
                 } catch {
-                    // The sink may have grown (reallocated) the scratch texts: take them back
-                    // so that the worker frees the live buffers, not the old ones.
-                    (lead, middle) = (sink.lead, sink.middle)
-                    sink.buffer.deallocate()
                     writer.fail(error)
                     throw error
                 }
-                (lead, middle) = (sink.lead, sink.middle)
+                lead = sink.lead
+                middle = sink.middle
                 writer.complete(c, sink.buffer)
             }
             return total

@@ -1,5 +1,5 @@
+import Columnar
 import Dispatch
-import Foundation
 
 /// The learning base (docs/learning-base.md): 18 columns per (user, session, product) of a time
 /// window, exactly as the reference Spark job computes them. Its entry points live in one file
@@ -9,16 +9,14 @@ public enum LearningBase {
     /// Runs `body(0..<n)` on up to `n` threads; rethrows the first error (by index).
     static func parallel<T: Sendable>(_ n: Int, _ body: @Sendable (Int) throws(QueryError) -> T) throws(QueryError) -> [T] {
         if n == 1 { return [try body(0)] }
-        let slots = ResultSlots<T>(n)
+        let slots = LockedValueBox<[Result<T, QueryError>?]>(Array(repeating: nil, count: n))
         DispatchQueue.concurrentPerform(iterations: n) { i in
             let r: Result<T, QueryError>
             do throws(QueryError) { r = .success(try body(i)) } catch { r = .failure(error) }
-            slots.lock.lock()
-            slots.values[i] = r
-            slots.lock.unlock()
+            slots.withLockedValue { $0[i] = r }
         }
         var out: [T] = []
-        for r in slots.values {
+        for r in slots.withLockedValue({ $0 }) {
             switch r! {
             case .success(let v): out.append(v)
             case .failure(let e): throw e
@@ -26,11 +24,4 @@ public enum LearningBase {
         }
         return out
     }
-}
-
-/// One result slot per worker; each worker writes only its own index.
-final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    var values: [Result<T, QueryError>?]
-    let lock = NSLock()
-    init(_ n: Int) { values = Array(repeating: nil, count: n) }
 }

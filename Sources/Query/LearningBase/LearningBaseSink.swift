@@ -2,8 +2,9 @@ import Columnar
 
 /// Where the per-user pass delivers its rows. Implementations: the CSV writer, the Parquet
 /// writer and the in-memory `RowCollector`. Called once per user with a finished accumulator
-/// (`outGroups` in output order); the sink must copy what it keeps.
-protocol LearningBaseSink {
+/// (`outGroups` in output order); the sink must copy what it keeps. A sink may own buffers
+/// (non-copyable, like the CSV chunk sink).
+protocol LearningBaseSink: ~Copyable {
     mutating func consume(_ user: UserAccumulator) throws(QueryError)
 }
 

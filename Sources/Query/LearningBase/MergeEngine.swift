@@ -133,7 +133,7 @@ final class RunCursor {
 enum MergeEngine {
     /// `shared` (built from the same runs, window and worker ranges) lets workers decode a
     /// batch straddling their ranges once.
-    static func execute<S: LearningBaseSink>(runs: [any EventRun], window: TimeWindow, users: Range<Int64>,
+    static func execute<S: LearningBaseSink & ~Copyable>(runs: [any EventRun], window: TimeWindow, users: Range<Int64>,
                                              shared: SharedBatches? = nil,
                                              sink: inout S) throws(QueryError) -> ExecutionStats {
         var cursors: [RunCursor] = []

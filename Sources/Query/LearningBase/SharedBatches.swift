@@ -1,4 +1,4 @@
-import Foundation
+import Columnar
 
 /// Decoded batches wanted by more than one worker: a batch (row group) whose user range
 /// straddles a split point between workers' user ranges is decoded once and handed to each
@@ -16,15 +16,28 @@ import Foundation
 /// for them; the two workers claim different batches, so these decodes run in parallel.
 /// Memory: at most one decoded batch per straddling row group (about one per run per split),
 /// plus, when warming, the batches first wanted by the next `lookahead` ranges.
-final class SharedBatches: @unchecked Sendable {
+/// Shared state: each entry's batch behind its own `LockedValueBox` (a decode holds it, so
+/// the other askers wait for that decode), the warming cursor behind another.
+final class SharedBatches: Sendable {
     private struct Key: Hashable { var run: Int; var batch: Int }
 
-    private final class Entry: @unchecked Sendable {
-        let lock = NSLock()
+    private struct EntryState {
         var batch: EventBatch?
-        let interested: Int
         var remaining: Int
-        init(interested: Int) { self.interested = interested; remaining = interested }
+    }
+
+    private final class Entry: Sendable {
+        let interested: Int
+        let state: LockedValueBox<EntryState>
+        init(interested: Int) {
+            self.interested = interested
+            state = LockedValueBox(EntryState(remaining: interested))
+        }
+    }
+
+    private struct WarmState {
+        var next = 0
+        var stats = ExecutionStats()
     }
 
     /// Read-only after `init`, so lookups need no lock.
@@ -33,9 +46,7 @@ final class SharedBatches: @unchecked Sendable {
     private let warmOrder: [(firstRange: Int, key: Key)]
     private let runs: [any EventRun]
     private let window: TimeWindow
-    private let warmLock = NSLock()
-    private var warmNext = 0
-    private var warmStats = ExecutionStats()
+    private let warming = LockedValueBox(WarmState())
 
     var count: Int { entries.count }
 
@@ -68,56 +79,51 @@ final class SharedBatches: @unchecked Sendable {
     /// The batch `batch` of run `run`: shared when several workers want it, else `decode()`.
     func batch(run: Int, batch: Int, decode: () throws(QueryError) -> EventBatch) throws(QueryError) -> EventBatch {
         guard let entry = entries[Key(run: run, batch: batch)] else { return try decode() }
-        entry.lock.lock()
-        defer { entry.lock.unlock() }
-        let result: EventBatch
-        if let cached = entry.batch {
-            result = cached
-        } else {
-            result = try decode()
+        return try entry.state.withLockedValue { (e: inout EntryState) throws(QueryError) -> EventBatch in
+            let result: EventBatch
+            if let cached = e.batch {
+                result = cached
+            } else {
+                result = try decode()
+            }
+            e.remaining -= 1
+            e.batch = e.remaining > 0 ? result : nil
+            return result
         }
-        entry.remaining -= 1
-        entry.batch = entry.remaining > 0 ? result : nil
-        return result
     }
 
     /// Decodes every shared batch first wanted by a range `≤ range` that no worker has taken
     /// or decoded yet. Each batch is claimed by one caller; a decode error is dropped here (the
     /// batch stays undecoded and its first asker decodes it again and gets the error).
     func warm(throughRange range: Int) {
+        let warmOrder = warmOrder
         while true {
-            warmLock.lock()
-            guard warmNext < warmOrder.count, warmOrder[warmNext].firstRange <= range else {
-                warmLock.unlock()
-                return
+            let claimed = warming.withLockedValue { w -> Key? in
+                guard w.next < warmOrder.count, warmOrder[w.next].firstRange <= range else { return nil }
+                w.next += 1
+                return warmOrder[w.next - 1].key
             }
-            let key = warmOrder[warmNext].key
-            warmNext += 1
-            warmLock.unlock()
+            guard let key = claimed else { return }
             guard let entry = entries[key] else { continue }
-            entry.lock.lock()
-            var decoded: EventBatch?
-            if entry.batch == nil && entry.remaining == entry.interested {
-                decoded = try? Self.decode(run: runs[key.run], batch: key.batch, window: window)
-                entry.batch = decoded
+            let (runs, window) = (runs, window)
+            let decoded = entry.state.withLockedValue { e -> EventBatch? in
+                guard e.batch == nil && e.remaining == entry.interested else { return nil }
+                e.batch = try? Self.decode(run: runs[key.run], batch: key.batch, window: window)
+                return e.batch
             }
-            entry.lock.unlock()
             if let decoded {
-                warmLock.lock()
-                warmStats.batchesRead += 1
-                if runs[key.run].bounds(batch: key.batch).needsTimeFilter(window) { warmStats.batchesFiltered += 1 }
-                warmStats.rowsScanned += decoded.count
-                warmLock.unlock()
+                let filtered = runs[key.run].bounds(batch: key.batch).needsTimeFilter(window)
+                warming.withLockedValue { w in
+                    w.stats.batchesRead += 1
+                    if filtered { w.stats.batchesFiltered += 1 }
+                    w.stats.rowsScanned += decoded.count
+                }
             }
         }
     }
 
     /// Read counters of the batches decoded by `warm` (the cursors count the others).
-    var warmedStats: ExecutionStats {
-        warmLock.lock()
-        defer { warmLock.unlock() }
-        return warmStats
-    }
+    var warmedStats: ExecutionStats { warming.withLockedValue { $0.stats } }
 
     /// Decodes batch `batch` of `run` for `window` (the row filter only where the batch's time
     /// range crosses a window boundary).

@@ -54,22 +54,4 @@ struct ArrowChunkSink: LearningBaseSink {
 
 /// Byte arrays of written record batches, for the workers to encode the next ones into
 /// (thread-safe). Holds at most `limit` arrays (about the reorder window's batches).
-final class ArrowBufferPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var free: [[UInt8]] = []
-    let limit: Int
-
-    init(limit: Int) { self.limit = limit }
-
-    func take() -> [UInt8]? {
-        lock.lock()
-        defer { lock.unlock() }
-        return free.popLast()
-    }
-
-    func give(_ buffer: [UInt8]) {
-        lock.lock()
-        defer { lock.unlock() }
-        if free.count < limit { free.append(buffer) }
-    }
-}
+typealias ArrowBufferPool = RecyclePool<[UInt8]>

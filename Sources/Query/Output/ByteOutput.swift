@@ -4,8 +4,10 @@ import Glibc
 
 /// Where the text encoders (`CSVText`, `JavaDouble`) append bytes. `ContiguousArray<UInt8>` is
 /// the safe implementation (tests, small outputs); `RawBytes` is the hot one used by the CSV
-/// writer (no uniqueness checks, one capacity compare per append).
-public protocol ByteOutput {
+/// writer (no uniqueness checks, one capacity compare per append). Outputs may be
+/// non-copyable owners of their memory (`RawBytes`), so generic encoders take
+/// `O: ByteOutput & ~Copyable`.
+public protocol ByteOutput: ~Copyable {
     mutating func append(_ byte: UInt8)
     mutating func append(contentsOf bytes: UnsafeRawBufferPointer)
     /// Reserves `n` bytes at the end and lets `body` fill all `n` of them (it must write
@@ -15,7 +17,7 @@ public protocol ByteOutput {
 
 extension ContiguousArray: ByteOutput where Element == UInt8 {}
 
-extension ByteOutput {
+extension ByteOutput where Self: ~Copyable {
     /// Default: `body` fills a temporary buffer that is then appended (the safe general path;
     /// `RawBytes` writes in place).
     public mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
@@ -32,9 +34,12 @@ extension ByteOutput {
     }
 }
 
-/// A growable byte buffer on raw memory. Not copyable in spirit: exactly one owner calls
-/// `deallocate()` once (e.g. `OrderedChunkWriter` for chunk buffers). Memory: `capacity` bytes.
-struct RawBytes: ByteOutput {
+/// A growable byte buffer on raw memory that owns its allocation: non-copyable, so exactly one
+/// owner exists at a time; moving it (`consume`, passing it `consuming`) transfers the memory,
+/// and its `deinit` frees it once, on every path (a thrown error included). Borrow it
+/// (`borrowing`, `bytes`) to read. Sendable: a value with one owner can move between threads.
+/// Memory: `capacity` bytes.
+struct RawBytes: ByteOutput, ~Copyable, @unchecked Sendable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
     private(set) var capacity: Int
@@ -43,6 +48,8 @@ struct RawBytes: ByteOutput {
         self.capacity = max(capacity, 64)
         base = .allocate(capacity: self.capacity)
     }
+
+    deinit { base.deallocate() }
 
     @inline(__always)
     mutating func append(_ byte: UInt8) {
@@ -81,34 +88,43 @@ struct RawBytes: ByteOutput {
 
     /// Lets `body` append at most `bound` bytes through an unchecked cursor, with room for
     /// `bound` reserved first: one capacity check for a whole CSV row instead of one per
-    /// field. `body` writing more than `bound` is a programming error (trapped after the fact).
+    /// field. The cursor is non-copyable and lives only during the call. `body` writing more
+    /// than `bound` is a programming error: trapped at the offending write in debug builds
+    /// (tests), after the fact in release builds.
     @inline(__always)
     mutating func appendBounded(_ bound: Int, _ body: (inout UncheckedBytes) -> Void) {
         if count &+ bound > capacity { grow(bound) }
-        var cursor = UncheckedBytes(base + count)
+        let start = base + count
+        var cursor = UncheckedBytes(start, end: start + bound)
         body(&cursor)
-        let written = cursor.position - (base + count)
+        let written = cursor.position - start
         precondition(written <= bound, "appendBounded: wrote \(written) bytes, reserved \(bound)")
         count &+= written
     }
 
     mutating func removeAll() { count = 0 }
 
+    /// The bytes written so far; valid while this buffer is borrowed and not appended to.
     var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-    func deallocate() { base.deallocate() }
 }
 
 /// Appends without capacity checks at a moving position in memory someone else reserved
-/// (`RawBytes.appendBounded`, which bounds what may be written). The unsafe twin of checked
-/// appends to `RawBytes`/`ContiguousArray`, which tests compare it with through `CSVSink`.
-struct UncheckedBytes: ByteOutput {
-    private(set) var position: UnsafeMutablePointer<UInt8>
+/// (`RawBytes.appendBounded`, which bounds what may be written and hands it out for one call:
+/// non-copyable, so the cursor cannot be kept). Debug builds check every write against the
+/// reserved end (`assert`, compiled out in release). The unsafe twin of checked appends to
+/// `RawBytes`/`ContiguousArray`, which tests compare it with through `CSVSink`.
+struct UncheckedBytes: ByteOutput, ~Copyable {
+    fileprivate private(set) var position: UnsafeMutablePointer<UInt8>
+    private let end: UnsafeMutablePointer<UInt8>
 
-    init(_ position: UnsafeMutablePointer<UInt8>) { self.position = position }
+    fileprivate init(_ position: UnsafeMutablePointer<UInt8>, end: UnsafeMutablePointer<UInt8>) {
+        self.position = position
+        self.end = end
+    }
 
     @inline(__always)
     mutating func append(_ byte: UInt8) {
+        assert(position < end, "UncheckedBytes: write past the reserved bound")
         position.pointee = byte
         position += 1
     }
@@ -117,12 +133,14 @@ struct UncheckedBytes: ByteOutput {
     mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
         let n = bytes.count
         if n == 0 { return }
+        assert(end - position >= n, "UncheckedBytes: write past the reserved bound")
         position.update(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count: n)
         position += n
     }
 
     @inline(__always)
     mutating func appendUninitialized(_ n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        assert(end - position >= n, "UncheckedBytes: write past the reserved bound")
         body(position)
         position += n
     }

@@ -4,13 +4,13 @@ import Columnar
 /// and one finished user's lines, appended to any `ByteOutput` (`RawBytes` in the writer,
 /// `ContiguousArray` in tests and in-memory uses).
 enum CSVSink {
-    static func appendHeader<O: ByteOutput>(to out: inout O) {
+    static func appendHeader<O: ByteOutput & ~Copyable>(to out: inout O) {
         var line = LearningBaseRow.columnNames.joined(separator: ",") + "\n"
         line.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 
     @inline(__always)
-    static func appendText<O: ByteOutput>(_ ref: UserAccumulator.TextRef, _ column: UserAccumulator.TextColumn,
+    static func appendText<O: ByteOutput & ~Copyable>(_ ref: UserAccumulator.TextRef, _ column: UserAccumulator.TextColumn,
                                           of u: UserAccumulator, to out: inout O) {
         guard ref.length >= 0 else { return }
         u.withText(ref, column) { appendField($0, verbatim: ref.verbatim, to: &out) }
@@ -18,23 +18,22 @@ enum CSVSink {
 
     /// A string field: `text` as is when known `verbatim` (`CSVText.isVerbatim`), else encoded.
     @inline(__always)
-    static func appendField<O: ByteOutput>(_ text: UnsafeRawBufferPointer, verbatim: Bool, to out: inout O) {
+    static func appendField<O: ByteOutput & ~Copyable>(_ text: UnsafeRawBufferPointer, verbatim: Bool, to out: inout O) {
         if verbatim { out.append(contentsOf: text) } else { CSVText.appendString(text, to: &out) }
     }
 
     /// Appends the CSV lines of one finished user. Rows come grouped by session, so the
     /// session's leading (`user_id,user_session,`) and middle (columns 9–16) texts are formatted
     /// once per session and copied for each of its rows.
-    static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O) {
+    static func appendRows<O: ByteOutput & ~Copyable>(_ u: UserAccumulator, to out: inout O) {
         var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
-        defer { lead.deallocate(); middle.deallocate() }
         appendRows(u, to: &out, lead: &lead, middle: &middle)
     }
 
     /// `appendRows` with caller-owned scratch buffers for the per-session texts (reused).
     /// Every append is capacity-checked: the safe twin of the `RawBytes` overload, which
     /// tests compare it with.
-    static func appendRows<O: ByteOutput>(_ u: UserAccumulator, to out: inout O, lead: inout RawBytes, middle: inout RawBytes) {
+    static func appendRows<O: ByteOutput & ~Copyable>(_ u: UserAccumulator, to out: inout O, lead: inout RawBytes, middle: inout RawBytes) {
         var current = -1
         for i in 0..<u.outGroups.count {
             let group = u.groups[Int(u.outGroups[i])]
@@ -74,7 +73,7 @@ enum CSVSink {
     /// at worst fully escaped and quoted (2 × length + 2), and 160 for the numbers, booleans
     /// and separators (at most 11 + 32 + 3 × 20 + 6 + 9 bytes).
     @inline(__always)
-    static func rowBound(_ group: UserAccumulator.Group, lead: RawBytes, middle: RawBytes) -> Int {
+    static func rowBound(_ group: UserAccumulator.Group, lead: borrowing RawBytes, middle: borrowing RawBytes) -> Int {
         let texts = max(Int(group.category.length), 0) &+ max(Int(group.brand.length), 0)
         return lead.count &+ middle.count &+ 2 &* texts &+ 4 &+ 160
     }
@@ -111,8 +110,8 @@ enum CSVSink {
 
     /// Appends output row `i` (of `group`, in session order) after its session's texts.
     @inline(__always)
-    static func appendRow<O: ByteOutput>(_ u: UserAccumulator, _ i: Int, _ group: UserAccumulator.Group,
-                                         lead: RawBytes, middle: RawBytes, to out: inout O) {
+    static func appendRow<O: ByteOutput & ~Copyable>(_ u: UserAccumulator, _ i: Int, _ group: UserAccumulator.Group,
+                                         lead: borrowing RawBytes, middle: borrowing RawBytes, to out: inout O) {
         let comma: UInt8 = 0x2C
         out.append(contentsOf: lead.bytes)
         if let p = UserAccumulator.productId(group.product) { CSVText.appendInt(Int64(p), to: &out) }
@@ -135,8 +134,9 @@ enum CSVSink {
 /// Appends CSV rows (no header) into one output chunk's buffer, with the worker's reused
 /// per-session scratch texts. Owned by one worker for one chunk; past `flushBytes` it offers
 /// the text to `writer` (written at once only while the chunk is the head of the output).
-/// Memory: the chunk's text, or about `flushBytes` for the head chunk.
-struct CSVChunkSink: LearningBaseSink {
+/// Memory: the chunk's text, or about `flushBytes` for the head chunk. Non-copyable: it owns
+/// the chunk's buffer and the scratch texts, freed with it unless moved out (`complete`).
+struct CSVChunkSink: LearningBaseSink, ~Copyable {
     var buffer: RawBytes
     var lead: RawBytes
     var middle: RawBytes

@@ -10,7 +10,7 @@ public enum CSVText {
     /// Fast path: a value that needs neither trimming nor quoting (the usual case) is copied
     /// as is after a word-at-a-time scan; anything else goes through `appendStringGeneral`.
     @inline(__always)
-    public static func appendString<O: ByteOutput>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
+    public static func appendString<O: ByteOutput & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
         if isVerbatim(bytes) { out.append(contentsOf: bytes) } else { appendStringGeneral(bytes, to: &out) }
     }
 
@@ -42,7 +42,7 @@ public enum CSVText {
     }
 
     /// The byte-at-a-time string encoding (any value; the safe twin of the fast path).
-    public static func appendStringGeneral<O: ByteOutput>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
+    public static func appendStringGeneral<O: ByteOutput & ~Copyable>(_ bytes: UnsafeRawBufferPointer, to out: inout O) {
         var needsQuotes = false
         for b in bytes where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A { needsQuotes = true; break }
         var lo = 0, hi = bytes.count
@@ -59,7 +59,7 @@ public enum CSVText {
         out.append(0x22)
     }
 
-    public static func appendString<O: ByteOutput>(_ s: String, to out: inout O) {
+    public static func appendString<O: ByteOutput & ~Copyable>(_ s: String, to out: inout O) {
         var s = s
         s.withUTF8 { appendString(UnsafeRawBufferPointer($0), to: &out) }
     }
@@ -94,7 +94,7 @@ public enum CSVText {
     /// Plain decimal of an unsigned integer: the digit count first, then two digits per step
     /// from `digitPairs` written in place (`appendDecimalGeneral` is the digit-by-digit twin).
     @inline(__always)
-    public static func appendDecimal<O: ByteOutput>(_ v: UInt64, to out: inout O) {
+    public static func appendDecimal<O: ByteOutput & ~Copyable>(_ v: UInt64, to out: inout O) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
         let n = decimalDigitCount(v)
         let pairs = digitPairs
@@ -118,7 +118,7 @@ public enum CSVText {
     }
 
     /// Digit-by-digit decimal (the safe twin of `appendDecimal`).
-    public static func appendDecimalGeneral<O: ByteOutput>(_ v: UInt64, to out: inout O) {
+    public static func appendDecimalGeneral<O: ByteOutput & ~Copyable>(_ v: UInt64, to out: inout O) {
         if v < 10 { out.append(UInt8(truncatingIfNeeded: v) &+ 48); return }
         var digits: [UInt8] = []
         var x = v
@@ -127,13 +127,13 @@ public enum CSVText {
     }
 
     @inline(__always)
-    public static func appendInt<O: ByteOutput>(_ v: Int64, to out: inout O) {
+    public static func appendInt<O: ByteOutput & ~Copyable>(_ v: Int64, to out: inout O) {
         if v < 0 { out.append(UInt8(ascii: "-")) }
         appendDecimal(v.magnitude, to: &out)
     }
 
     @inline(__always)
-    static func append2<O: ByteOutput>(_ v: Int64, to out: inout O) {
+    static func append2<O: ByteOutput & ~Copyable>(_ v: Int64, to out: inout O) {
         out.append(UInt8(truncatingIfNeeded: v / 10) &+ 48)
         out.append(UInt8(truncatingIfNeeded: v % 10) &+ 48)
     }
@@ -142,7 +142,7 @@ public enum CSVText {
     /// Years 1000–9999 are formatted into a 24-byte scratch and appended at once; other years
     /// go through `appendTimestampGeneral` (the safe twin).
     @inline(__always)
-    public static func appendTimestamp<O: ByteOutput>(_ micros: Int64, to out: inout O) {
+    public static func appendTimestamp<O: ByteOutput & ~Copyable>(_ micros: Int64, to out: inout O) {
         let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
         let inDay = micros &- day &* 86_400_000_000
         let (y, m, d) = CivilTime.civilFromDays(day)
@@ -167,7 +167,7 @@ public enum CSVText {
     }
 
     /// The general timestamp text (any year: sign and at least four digits).
-    public static func appendTimestampGeneral<O: ByteOutput>(_ micros: Int64, to out: inout O) {
+    public static func appendTimestampGeneral<O: ByteOutput & ~Copyable>(_ micros: Int64, to out: inout O) {
         let day = micros >= 0 ? micros / 86_400_000_000 : (micros - 86_400_000_000 + 1) / 86_400_000_000
         let inDay = micros - day * 86_400_000_000
         let (y, m, d) = CivilTime.civilFromDays(day)

@@ -16,7 +16,7 @@ public enum JavaDouble {
     /// Appends the Java text of `x` to `out`. Values with at most two decimals in
     /// [0.01, 10⁷) (prices) take a fast path; everything else goes through `appendGeneral`.
     @inline(__always)
-    public static func append<O: ByteOutput>(_ x: Double, to out: inout O) {
+    public static func append<O: ByteOutput & ~Copyable>(_ x: Double, to out: inout O) {
         let magnitude = x.magnitude
         if magnitude >= 0.01 && magnitude < 10_000_000 {
             // If m/100 rounds to x, it is the unique shortest round-trip decimal: any other
@@ -38,7 +38,7 @@ public enum JavaDouble {
 
     /// Appends the Java text of `x` from Swift's shortest digits (any value; the safe twin of
     /// the fast path in `append`).
-    public static func appendGeneral<O: ByteOutput>(_ x: Double, to out: inout O) {
+    public static func appendGeneral<O: ByteOutput & ~Copyable>(_ x: Double, to out: inout O) {
         if x.isNaN { out.append("NaN"); return }
         if x.isInfinite { out.append(x < 0 ? "-Infinity" : "Infinity"); return }
         if x == 0 { out.append(x.sign == .minus ? "-0.0" : "0.0"); return }

@@ -1,5 +1,14 @@
 import Columnar
-import Foundation
+
+/// One output chunk handed to a worker: its index and the buffer to fill, owned by the worker
+/// until it gives the buffer back (`OrderedChunkWriter.complete`) or drops it (freed).
+struct OutputChunk: ~Copyable {
+    let index: Int
+    var buffer: RawBytes
+
+    /// Ends the chunk value, handing its buffer to the caller.
+    consuming func takeBuffer() -> RawBytes { buffer }
+}
 
 /// Hands out output chunks `0..<count` to workers in increasing order and writes their
 /// finished byte buffers to one `WriteHandle` strictly in chunk order, so several workers fill
@@ -15,13 +24,14 @@ import Foundation
 ///   unwritten chunk writes it and every following finished chunk (one writer at a time,
 ///   outside the lock), so the file's bytes are the chunks' bytes concatenated in order.
 /// * `fail(_:)` records an error: waiting and later callers stop (`next()` returns nil) and
-///   `finish()` throws the first recorded error. Buffers are freed by `finish()`/deinit.
-/// A worker must `complete` or `fail` every chunk it got from `next()`.
-final class OrderedChunkWriter: @unchecked Sendable {
+///   `finish()` throws the first recorded error.
+/// A worker must `complete` or `fail` every chunk it got from `next()`. Ownership: a buffer
+/// (`RawBytes`, non-copyable) is always in exactly one place — a worker, the sequencer or the
+/// spare pool — and is freed wherever it is dropped, so no path frees one twice or leaks one.
+final class OrderedChunkWriter: Sendable {
     private let sequencer: OrderedSequencer<RawBytes>
     private let handle: WriteHandle
-    private let freeLock = NSLock()
-    private var free: [RawBytes] = []
+    private let spares: RecyclePool<RawBytes>
     private let initialCapacity: Int
 
     /// The most chunks ever handed out and not yet written (≤ `window`; for tests).
@@ -30,33 +40,26 @@ final class OrderedChunkWriter: @unchecked Sendable {
     init(handle: WriteHandle, chunks: Int, window: Int, bufferCapacity: Int = 1 << 20) {
         self.handle = handle
         sequencer = OrderedSequencer(chunks: chunks, window: window)
+        spares = RecyclePool(limit: sequencer.window)
         initialCapacity = bufferCapacity
     }
 
-    deinit { release() }
-
     /// The next chunk to compute and an empty buffer for it (nil: no chunk left, or failed).
-    func next() -> (index: Int, buffer: RawBytes)? {
+    func next() -> OutputChunk? {
         guard let index = sequencer.next() else { return nil }
-        freeLock.lock()
-        let reused = free.popLast()
-        freeLock.unlock()
-        return (index, reused ?? RawBytes(capacity: initialCapacity))
+        return OutputChunk(index: index, buffer: spares.take() ?? RawBytes(capacity: initialCapacity))
     }
 
     /// Hands back chunk `index` filled; writes every chunk that is now next in order.
-    func complete(_ index: Int, _ buffer: RawBytes) {
-        let handle = handle
-        sequencer.complete(index, buffer, write: { (b: RawBytes) throws(QueryError) in
+    func complete(_ index: Int, _ buffer: consuming RawBytes) {
+        let handle = handle, spares = spares
+        sequencer.complete(index, buffer, write: { (b: borrowing RawBytes) throws(QueryError) in
             do throws(ColumnarError) { try handle.write(b.bytes) } catch {
                 throw .outputNotWritable(path: handle.path, reason: error.reason)
             }
-        }, recycle: { b in
-            var b = b
+        }, recycle: { (b: consuming RawBytes) in
             b.removeAll()
-            freeLock.lock()
-            free.append(b)
-            freeLock.unlock()
+            spares.give(b)
         })
     }
 
@@ -76,17 +79,8 @@ final class OrderedChunkWriter: @unchecked Sendable {
     /// Records `error` (the first one wins) and wakes every waiting worker.
     func fail(_ error: QueryError) { sequencer.fail(error) }
 
-    /// Throws the first error; otherwise checks every chunk was written. Frees the buffers.
+    /// Throws the first error; otherwise checks every chunk was written.
     func finish() throws(QueryError) {
-        defer { release() }
         try sequencer.finish(path: handle.path)
-    }
-
-    private func release() {
-        for b in sequencer.drainLeftovers() { b.deallocate() }
-        freeLock.lock()
-        for b in free { b.deallocate() }
-        free.removeAll()
-        freeLock.unlock()
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import Columnar
 
 /// Hands out chunk indices `0..<count` to workers in increasing order and passes their
 /// finished payloads to a `write` function strictly in chunk order, one write at a time, so
@@ -9,7 +9,7 @@ import Foundation
 /// * `next()` returns the next chunk index, or nil when every chunk was handed out (or the run
 ///   failed). It blocks while the chunk would be `window` or more chunks ahead of the oldest
 ///   unwritten one: at most `window` payloads exist at any time.
-/// * `complete(_:_:write:recycle:)` gives back chunk `index`'s payload; whichever worker
+/// * `complete(_:_:write:recycle:)` moves chunk `index`'s payload in; whichever worker
 ///   completes the oldest unwritten chunk calls `write` for it and every following finished
 ///   chunk (outside the lock), then `recycle` for each written payload.
 /// * `isHead(_:)` tells a worker its chunk is next to be written and nobody is writing, so it
@@ -17,86 +17,93 @@ import Foundation
 /// * `fail(_:)` records an error: waiting and later callers stop (`next()` returns nil), a
 ///   `write` error is recorded the same way, and `finish()` throws the first error.
 /// A worker must `complete` or `fail` every chunk it got from `next()`.
-final class OrderedSequencer<Payload>: @unchecked Sendable {
+/// Ownership: payloads may be non-copyable owners (`RawBytes`); the ones never written (after
+/// a failure) are destroyed with the sequencer. State: one `LockedValueBox`; memory: `window`
+/// payload slots (chunk `i` waits in slot `i % window`: unwritten chunks span < `window`).
+final class OrderedSequencer<Payload: Sendable & ~Copyable>: Sendable {
+    private struct State: ~Copyable, Sendable {
+        var handedOut = 0
+        var written = 0
+        var writing = false
+        var ready: FixedSlots<Payload>
+        var failure: QueryError?
+        var maxOutstanding = 0
+
+        /// Moves out the oldest unwritten chunk's payload when it is ready and nothing failed.
+        mutating func takeHead() -> Payload? {
+            guard failure == nil else { return nil }
+            return ready.take(at: written % ready.count)
+        }
+    }
+
     let count: Int
     let window: Int
-    private let condition = NSCondition()
-    private var handedOut = 0
-    private var written = 0
-    private var writing = false
-    private var ready: [Int: Payload] = [:]
-    private var failure: QueryError?
+    private let state: LockedValueBox<State>
+
     /// The most chunks ever handed out and not yet written (≤ `window`; for tests).
-    private(set) var maxOutstanding = 0
+    var maxOutstanding: Int { state.withLockedValue { $0.maxOutstanding } }
 
     init(chunks: Int, window: Int) {
         count = chunks
         self.window = max(1, window)
+        state = LockedValueBox(State(ready: FixedSlots(count: self.window)))
     }
 
     func next() -> Int? {
-        condition.lock()
-        defer { condition.unlock() }
-        while failure == nil && handedOut < count && handedOut >= written + window { condition.wait() }
-        guard failure == nil && handedOut < count else { return nil }
-        let index = handedOut
-        handedOut += 1
-        maxOutstanding = max(maxOutstanding, handedOut - written)
-        return index
+        let count = count, window = window
+        return state.withLockedValue(waitingUntil: { s in
+            s.failure != nil || s.handedOut >= count || s.handedOut < s.written + window
+        }, wakingWaiters: false) { s -> Int? in
+            guard s.failure == nil && s.handedOut < count else { return nil }
+            let index = s.handedOut
+            s.handedOut += 1
+            s.maxOutstanding = max(s.maxOutstanding, s.handedOut - s.written)
+            return index
+        }
     }
 
-    func complete(_ index: Int, _ payload: Payload, write: (Payload) throws(QueryError) -> Void, recycle: (Payload) -> Void) {
-        condition.lock()
-        ready[index] = payload
-        guard !writing else { condition.unlock(); return }
-        writing = true
-        while failure == nil, let p = ready.removeValue(forKey: written) {
-            condition.unlock()
+    func complete(_ index: Int, _ payload: consuming Payload, write: (borrowing Payload) throws(QueryError) -> Void,
+                  recycle: (consuming Payload) -> Void) {
+        var parcel: Payload? = consume payload
+        var next = state.withLockedValue { s -> Payload? in
+            s.ready.put(parcel.take()!, at: index % s.ready.count)
+            guard !s.writing, let head = s.takeHead() else { return nil }
+            s.writing = true
+            return head
+        }
+        while let p = next.take() {
             var writeError: QueryError?
             do throws(QueryError) { try write(p) } catch { writeError = error }
             recycle(p)
-            condition.lock()
-            if let writeError, failure == nil { failure = writeError }
-            written += 1
-            condition.broadcast()
+            next = state.withLockedValue(wakingWaiters: true) { s -> Payload? in
+                if let writeError, s.failure == nil { s.failure = writeError }
+                s.written += 1
+                guard let head = s.takeHead() else {
+                    s.writing = false
+                    return nil
+                }
+                return head
+            }
         }
-        writing = false
-        condition.broadcast()
-        condition.unlock()
     }
 
     /// True when every chunk before `index` is written and no write is under way; throws the
     /// recorded failure, if any.
     func isHead(_ index: Int) throws(QueryError) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
+        let (head, failure) = state.withLockedValue { s in (s.written == index && !s.writing, s.failure) }
         if let failure { throw failure }
-        return written == index && !writing
+        return head
     }
 
     func fail(_ error: QueryError) {
-        condition.lock()
-        if failure == nil { failure = error }
-        condition.broadcast()
-        condition.unlock()
+        state.withLockedValue(wakingWaiters: true) { s in if s.failure == nil { s.failure = error } }
     }
 
     /// Throws the first recorded error, or an internal error when some chunk was not written.
-    /// Payloads never written (after a failure) stay for `drainLeftovers()`.
     func finish(path: String) throws(QueryError) {
-        condition.lock()
-        let failure = failure, complete = written == count
-        condition.unlock()
+        let count = count
+        let (failure, unwritten) = state.withLockedValue { s in (s.failure, count - s.written) }
         if let failure { throw failure }
-        guard complete else { throw .outputNotWritable(path: path, reason: "internal: \(count - written) output chunks were not written") }
-    }
-
-    /// Removes and returns the payloads never written (for release on any path).
-    func drainLeftovers() -> [Payload] {
-        condition.lock()
-        defer { condition.unlock() }
-        let leftover = Array(ready.values)
-        ready.removeAll()
-        return leftover
+        guard unwritten == 0 else { throw .outputNotWritable(path: path, reason: "internal: \(unwritten) output chunks were not written") }
     }
 }
