@@ -3,7 +3,8 @@
 // Layout is the architecture (see README.md, docs/store-format.md and docs/parquet.md):
 //   CZstd, CZlib  -> system-library shims, imported only by Columnar
 //   CSIMD         -> header-only C: SSE2 byte classification (Ingest), a prefetch hint (Query)
-//   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store
+//   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store, the
+//                    dataset contracts both sides share (Datasets/) and shared column kernels (Kernels/)
 //   Ingest        -> raw CSV / JSON bytes -> typed column batches -> store   (depends on Columnar, CSIMD)
 //   Query         -> store -> learning base / star schema results         (depends on Columnar, CSIMD)
 //   CBuildInfo    -> header-only C: the git commit `./run package` bakes in ("dev" otherwise)

@@ -135,7 +135,7 @@ struct BenchCommand: ParsableCommand {
     private func windowRows(_ store: String, start: String, end: String) throws -> (rows: Int, bytes: Int) {
         guard let s = CivilTime.parseStrict(start), let e = CivilTime.parseStrict(end) else { return (0, 0) }
         let first = CivilTime.dayNumber(micros: s), last = CivilTime.dayNumber(micros: e)
-        guard let manifest = try Store(readingAt: store).manifest(dataset: "events") else { return (0, 0) }
+        guard let manifest = try Store(readingAt: store).manifest(dataset: EventsDataset.name) else { return (0, 0) }
         var rows = 0, bytes = 0
         for p in manifest.partitions { if let d = p.day, d >= first, d <= last { for f in p.files { rows += f.rows; bytes += f.bytes } } }
         return (rows, bytes)

@@ -41,7 +41,7 @@ struct StarSchemaCommand: ParsableCommand {
             let started = Self.now()
             let summary = try StarSchemaStore.run(store: store, output: output, window: window)
             if !quiet {
-                for table in ["songplays", "users", "songs", "artists", "time"] {
+                for table in StarSchemaLayout.tables.map(\.name) {
                     print("\(table): \(summary.rows[table] ?? 0) rows in \(summary.files[table] ?? 0) file(s)")
                 }
                 print("lake written to \(output) in \(ProgressLine.fixed(Self.now() - started, 2)) s")

@@ -191,7 +191,7 @@ final class LearningBaseStoreTests: XCTestCase {
         (code, err) = try run(["--store", store, "--start", "2020-01-01 00:00:00", "--end", "2020-01-02 00:00:00", "-o", out])
         XCTAssertEqual(code, 0, err)
         XCTAssertTrue(err.contains("warning"), err)
-        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), LearningBaseRow.columnNames.joined(separator: ",") + "\n")
+        XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), LearningBaseColumns.csvHeader)
 
         // A corrupt store file: exit 4, the message names the file, no output under the final name.
         let victim = store + "/events/date=2019-10-02/part-0000.parquet"

@@ -265,7 +265,7 @@ final class StarSchemaRulesTests: XCTestCase {
         // An empty unpartitioned table still has one (empty) file with its schema.
         let artists = try ParquetFile(path: root + "/lake/artists/part-00000.parquet")
         XCTAssertEqual(try artists.readAll().reduce(0) { $0 + $1.rowCount }, 0)
-        XCTAssertEqual(artists.schema, StarSchemaTables.artistsSchema)
+        XCTAssertEqual(artists.schema, StarSchemaLayout.artists.schema)
         XCTAssertEqual(Set(try fm.contentsOfDirectory(atPath: root + "/lake/songs")), ["_SUCCESS"])
     }
 }

@@ -48,7 +48,7 @@ final class SongPartBatcher {
         while row < batch.rowCount {
             if writer == nil { try open() }
             let take = min(batch.rowCount - row, rowsPerPart - rows)
-            let slice = take == batch.rowCount ? batch : try BatchRows.gather(batch, Array(row..<(row + take)))
+            let slice = take == batch.rowCount ? batch : try ColumnGather.gather(batch, Array(row..<(row + take)))
             try writer!.write(slice)
             rows += take
             row += take
@@ -72,7 +72,7 @@ final class SongPartBatcher {
             let hashes = Self.strings(batch.columns[batch.columns.count - 1])
             let keep = (0..<batch.rowCount).filter { !removed.contains(hashes[$0]) }
             guard !keep.isEmpty else { continue }
-            let rows = try BatchRows.gather(batch, keep)
+            let rows = try ColumnGather.gather(batch, keep)
             try appendStored(try RecordBatch(schema: SparkifySchemas.songDatasetSchema, columns: rows.columns))
         }
         return true

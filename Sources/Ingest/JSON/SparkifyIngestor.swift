@@ -190,7 +190,7 @@ public struct SparkifyIngestor {
         }
         var added: [PartFile] = []
         for g in groups {
-            let part = try BatchRows.gather(batch, g.rows)
+            let part = try ColumnGather.gather(batch, g.rows)
             let reservation = try txn.reservePart(partitionKey: g.key, day: g.day)
             let bytes = try options.encoder.write(part, to: reservation.temporaryPath)
             txn.addPart(reservation, rows: part.rowCount, bytes: bytes, source: source, minTime: g.min, maxTime: g.max)
@@ -251,47 +251,5 @@ public struct SparkifyPartEncoder: PartEncoder {
             throw error
         }
         return try FileIO.size(path)
-    }
-}
-
-/// Selecting rows of a batch (Ingest's own copy: Ingest and Query do not import each other).
-enum BatchRows {
-    static func gather(_ batch: RecordBatch, _ rows: [Int]) throws(ColumnarError) -> RecordBatch {
-        if rows.count == batch.rowCount, rows.elementsEqual(0..<batch.rowCount) { return batch }
-        var columns: [AnyColumn] = []
-        for column in batch.columns {
-            switch column {
-            case .int32(let c): columns.append(.int32(fixed(c, rows)))
-            case .int64(let c): columns.append(.int64(fixed(c, rows)))
-            case .double(let c): columns.append(.double(fixed(c, rows)))
-            case .bool(let c): columns.append(.bool(fixed(c, rows)))
-            case .string(let c): columns.append(.string(strings(c, rows)))
-            case .dictionary(let c): columns.append(.string(strings(c.materialized(), rows)))
-            case .fixedBytes:
-                throw .invalidArgument("fixed-bytes columns are not used by the Sparkify datasets")
-            }
-        }
-        return try RecordBatch(schema: batch.schema, columns: columns)
-    }
-
-    static func fixed<T>(_ c: FixedWidthColumn<T>, _ rows: [Int]) -> FixedWidthColumn<T> {
-        var out = FixedWidthColumn<T>(values: ContiguousArray(rows.map { c.values[$0] }))
-        if let v = c.validity {
-            var bits = Bitmap(reservingCapacity: rows.count)
-            for r in rows { bits.append(v[r]) }
-            if bits.clearCount > 0 { out.validity = bits }
-        }
-        return out
-    }
-
-    static func strings(_ c: StringColumn, _ rows: [Int]) -> StringColumn {
-        var out = StringColumn()
-        out.reserveCapacity(rows: rows.count, bytes: c.bytes.count / max(1, c.count) * rows.count)
-        c.bytes.withUnsafeBytes { raw in
-            for r in rows {
-                if c.isValid(r) { out.appendBytes(UnsafeRawBufferPointer(rebasing: raw[c.range(r)])) } else { out.appendNull() }
-            }
-        }
-        return out
     }
 }

@@ -95,7 +95,7 @@ struct CSVOutput {
     var count: Int { buffer.count }
 
     mutating func appendHeader() {
-        buffer.append(contentsOf: "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n".utf8)
+        buffer.append(contentsOf: (EventsDataset.requiredColumns.joined(separator: ",") + "\n").utf8)
     }
 
     mutating func drain(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {

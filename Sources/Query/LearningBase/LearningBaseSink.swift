@@ -29,13 +29,47 @@ public struct LearningBaseRow: Sendable, Equatable, Hashable {
     public var sessionsPrecedentes: Int32
     public var numPrevAndCurrentProductViews: Int64
     public var numPrevProductViews: Int64
+}
 
-    /// The 18 column names, in output order.
-    public static let columnNames = [
-        "user_id", "user_session", "product_id", "price", "category_code", "brand", "num_views_product",
-        "purchased", "start_time", "end_time", "num_views_session", "duration", "start_hour", "start_minute",
-        "start_dayofweek", "sessions_precedentes", "num_prev_and_current_product_views", "num_prev_product_views",
-    ]
+/// One value of an output row, as the type of its column (`LearningBaseColumns`).
+public enum OutputValue: Sendable, Equatable, Hashable {
+    case null
+    case int(Int64)
+    case double(Double)
+    case bool(Bool)
+    /// UTC microseconds.
+    case timestamp(Int64)
+    case string(String)
+}
+
+extension LearningBaseRow {
+    /// The value of the output column named `column` (`LearningBaseColumns`), nil for a name
+    /// that is not one: the typed row by column, which `LearningBaseColumnsTests` compares with
+    /// what the CSV, Parquet and Arrow writers put in each column of the table.
+    public func value(of column: String) -> OutputValue? {
+        func optional<T>(_ v: T?, _ wrap: (T) -> OutputValue) -> OutputValue { v.map(wrap) ?? .null }
+        switch column {
+        case "user_id": return .int(Int64(userId))
+        case "user_session": return .string(userSession)
+        case "product_id": return optional(productId) { .int(Int64($0)) }
+        case "price": return optional(price, OutputValue.double)
+        case "category_code": return optional(categoryCode, OutputValue.string)
+        case "brand": return optional(brand, OutputValue.string)
+        case "num_views_product": return .int(numViewsProduct)
+        case "purchased": return .bool(purchased)
+        case "start_time": return .timestamp(startTime)
+        case "end_time": return .timestamp(endTime)
+        case "num_views_session": return .int(numViewsSession)
+        case "duration": return .int(Int64(duration))
+        case "start_hour": return .int(Int64(startHour))
+        case "start_minute": return .int(Int64(startMinute))
+        case "start_dayofweek": return .int(Int64(startDayOfWeek))
+        case "sessions_precedentes": return .int(Int64(sessionsPrecedentes))
+        case "num_prev_and_current_product_views": return .int(numPrevAndCurrentProductViews)
+        case "num_prev_product_views": return .int(numPrevProductViews)
+        default: return nil
+        }
+    }
 }
 
 /// Derived time fields of a session start (UTC): hour, minute, Spark day of week (1 = Sunday).

@@ -2,10 +2,13 @@ import Columnar
 
 /// The reference job's CSV text of learning-base rows (docs/learning-base.md §5.3): the header
 /// and one finished user's lines, appended to any `ByteOutput` (`RawBytes` in the writer,
-/// `ContiguousArray` in tests and in-memory uses).
+/// `ContiguousArray` in tests and in-memory uses). The columns are those of
+/// `LearningBaseColumns` in its order, each spelled as its `csv` says; the row writer below is
+/// written out by hand for speed and `LearningBaseColumnsTests` checks it against the table.
 enum CSVSink {
+    /// The header line, `LearningBaseColumns.csvHeader`.
     static func appendHeader<O: ByteOutput & ~Copyable>(to out: inout O) {
-        var line = LearningBaseRow.columnNames.joined(separator: ",") + "\n"
+        var line = LearningBaseColumns.csvHeader
         line.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
     }
 

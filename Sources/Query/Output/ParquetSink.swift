@@ -1,25 +1,13 @@
 import Columnar
 
-/// The learning base as Parquet (and, with the same `schema`, as Arrow IPC: `ArrowOutput`).
-/// Types: user_id INT32, user_session STRING, product_id INT32 (nullable), price
-/// DOUBLE (nullable), category_code/brand STRING (nullable), num_views_product INT64,
-/// purchased BOOLEAN, start_time/end_time TIMESTAMP(UTC, micros), num_views_session INT64,
-/// duration, start_hour, start_minute, start_dayofweek, sessions_precedentes INT32, the two
-/// running sums INT64. Strings are written as they are (the CSV trimming of §5.3 is a rule of
-/// the CSV text format only). Row groups are output chunks (user ranges), encoded by the
-/// workers in parallel and appended in order.
+/// The learning base as Parquet (and, with the same schema, as Arrow IPC: `ArrowOutput`): the
+/// schema is `LearningBaseColumns.schema` (names, types, nullability, order). Strings are
+/// written as they are (the CSV trimming of §5.3 is a rule of the CSV text format only). Row
+/// groups are output chunks (user ranges), encoded by the workers in parallel and appended in
+/// order.
 enum ParquetOutput {
-    static let schema = Schema([
-        Field("user_id", .int32, nullable: false), Field("user_session", .string, nullable: false),
-        Field("product_id", .int32), Field("price", .double), Field("category_code", .string), Field("brand", .string),
-        Field("num_views_product", .int64, nullable: false), Field("purchased", .bool, nullable: false),
-        Field("start_time", .timestampMicros, nullable: false), Field("end_time", .timestampMicros, nullable: false),
-        Field("num_views_session", .int64, nullable: false), Field("duration", .int32, nullable: false),
-        Field("start_hour", .int32, nullable: false), Field("start_minute", .int32, nullable: false),
-        Field("start_dayofweek", .int32, nullable: false), Field("sessions_precedentes", .int32, nullable: false),
-        Field("num_prev_and_current_product_views", .int64, nullable: false),
-        Field("num_prev_product_views", .int64, nullable: false),
-    ])
+    /// The output schema, derived from the column table.
+    static let schema = LearningBaseColumns.schema
 
     /// The writer's defaults (zstd, dictionaries, statistics, page CRCs).
     static let options = ParquetWriterOptions()
@@ -46,7 +34,9 @@ struct ParquetChunkSink: LearningBaseSink {
 }
 
 /// The output columns being filled, as plain arrays (one exclusive access per user, no generic
-/// column calls per value); `batch()` turns them into the Parquet schema's columns.
+/// column calls per value); `batch()` turns them into the columns of `LearningBaseColumns`, in
+/// its order (written out by hand for speed; `RecordBatch` checks each column's type against
+/// the schema and `LearningBaseColumnsTests` each value against the typed rows).
 struct OutputColumns {
     var rows = 0
     var userId = ContiguousArray<Int32>()

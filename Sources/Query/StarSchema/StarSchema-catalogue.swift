@@ -160,7 +160,7 @@ struct SongCatalogue {
             duration.append(s.duration, placeholder: 0)
         }
         do {
-            return try RecordBatch(schema: StarSchemaTables.songsSchema,
+            return try RecordBatch(schema: StarSchemaLayout.songs.schema,
                                    columns: [.string(id), .string(title), .string(artist), .int32(year), .double(duration)])
         } catch { throw .columnar(error) }
     }
@@ -176,7 +176,7 @@ struct SongCatalogue {
             lon.append(a.longitude, placeholder: 0)
         }
         do {
-            return try RecordBatch(schema: StarSchemaTables.artistsSchema,
+            return try RecordBatch(schema: StarSchemaLayout.artists.schema,
                                    columns: [.string(id), .string(name), .string(location), .double(lat), .double(lon)])
         } catch { throw .columnar(error) }
     }

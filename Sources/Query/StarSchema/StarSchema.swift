@@ -32,7 +32,7 @@ public enum StarSchema {
             cols[3].append(f.month); cols[4].append(f.year); cols[5].append(f.weekday)
         }
         do {
-            return try RecordBatch(schema: StarSchemaTables.timeSchema,
+            return try RecordBatch(schema: StarSchemaLayout.time.schema,
                                    columns: [.int64(FixedWidthColumn(values: ContiguousArray(distinct)))]
                                        + cols.map { .int32(FixedWidthColumn(values: $0)) })
         } catch { throw .columnar(error) }
@@ -138,7 +138,7 @@ public struct StarSchemaBuilder {
             level.append(u.level)
         }
         do {
-            return try RecordBatch(schema: StarSchemaTables.usersSchema,
+            return try RecordBatch(schema: StarSchemaLayout.users.schema,
                                    columns: [.int64(FixedWidthColumn(values: ids)), .string(first), .string(last),
                                              .string(gender), .string(level)])
         } catch { throw .columnar(error) }
@@ -268,7 +268,7 @@ struct SongplayBuilder {
             .int32(FixedWidthColumn(values: years)),
             .int32(FixedWidthColumn(values: months)),
         ]
-        do { return try RecordBatch(schema: StarSchemaTables.songplaysSchema, columns: columns) } catch { throw .columnar(error) }
+        do { return try RecordBatch(schema: StarSchemaLayout.songplays.schema, columns: columns) } catch { throw .columnar(error) }
     }
 }
 

@@ -5,8 +5,8 @@ import Columnar
 /// `songs` datasets, builds the tables and writes the lake. Memory: the catalogue, one log
 /// part file, and the output tables.
 public enum StarSchemaStore {
-    public static let logDataset = "sparkify_log"
-    public static let songDataset = "songs"
+    public static let logDataset = SparkifySchemas.logDataset
+    public static let songDataset = SparkifySchemas.songDataset
     /// The catalogue columns used (the stored `source_hash` is not).
     public static let songColumns = ["song_id", "title", "artist_id", "artist_name", "artist_location", "artist_latitude",
                                      "artist_longitude", "duration", "year"]
@@ -90,10 +90,10 @@ public enum StarSchemaStore {
         var builder = try StarSchemaBuilder(songs: try readCatalogue(st, songManifest), window: window)
         let days = window?.dayRange
         return try StarSchemaLake.atomically(lake: lake, store: store) { temporary throws in
-            let plays = try MonthPartitionedWriter(directory: temporary + "/songplays", schema: StarSchemaTables.songplaysSchema,
-                                                   options: options)
-            let time = try MonthPartitionedWriter(directory: temporary + "/time", schema: StarSchemaTables.timeSchema,
-                                                  options: options)
+            let plays = try MonthPartitionedWriter(directory: temporary + "/" + StarSchemaLayout.songplays.name,
+                                                   schema: StarSchemaLayout.songplays.schema, options: options)
+            let time = try MonthPartitionedWriter(directory: temporary + "/" + StarSchemaLayout.time.name,
+                                                  schema: StarSchemaLayout.time.schema, options: options)
             // Partitions are sorted by key (date=YYYY-MM-DD): chronological, disjoint days.
             for partition in logManifest.partitions {
                 if let days, let day = partition.day, !days.contains(day) { continue }
@@ -111,16 +111,17 @@ public enum StarSchemaStore {
             CrashPoint.reach("lake-after-first-table")
             PausePoint.reach("lake-after-first-table")
             var summary = StarSchemaLake.Summary()
-            summary.rows["songplays"] = plays.rows
-            summary.files["songplays"] = plays.files
-            summary.rows["time"] = time.rows
-            summary.files["time"] = time.files
+            summary.rows[StarSchemaLayout.songplays.name] = plays.rows
+            summary.files[StarSchemaLayout.songplays.name] = plays.files
+            summary.rows[StarSchemaLayout.time.name] = time.rows
+            summary.files[StarSchemaLayout.time.name] = time.files
             let dims = try builder.dimensions()
-            for (name, batch) in [("users", dims.users), ("songs", dims.songs), ("artists", dims.artists)] {
-                let (rows, files) = try StarSchemaLake.writeTable(batch, partitionBy: StarSchemaTables.partitioning[name]!,
-                                                                  directory: temporary + "/" + name, options: options)
-                summary.rows[name] = rows
-                summary.files[name] = files
+            for (table, batch) in [(StarSchemaLayout.users, dims.users), (StarSchemaLayout.songs, dims.songs),
+                                   (StarSchemaLayout.artists, dims.artists)] {
+                let (rows, files) = try StarSchemaLake.writeTable(batch, partitionBy: table.partitionBy,
+                                                                  directory: temporary + "/" + table.name, options: options)
+                summary.rows[table.name] = rows
+                summary.files[table.name] = files
             }
             return summary
         }

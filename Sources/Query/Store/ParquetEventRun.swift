@@ -58,16 +58,7 @@ public struct ParquetEventRun: EventRun {
         // Sessions as text (schema version 2), else as 16 bytes plus raw text (version 1).
         let fileSchema = file.schema
         let sessionType = fileSchema.index(of: EventColumns.userSession).map { fileSchema.fields[$0].type }
-        var expected: [(String, ColumnType)] = [
-            (EventColumns.eventTime, .timestampMicros), (EventColumns.eventType, .string), (EventColumns.productId, .int64),
-            (EventColumns.categoryCode, .string), (EventColumns.brand, .string), (EventColumns.price, .double),
-            (EventColumns.userId, .int64),
-        ]
-        if sessionType == .string {
-            expected.append((EventColumns.userSession, .string))
-        } else {
-            expected += [(EventColumns.userSession, .uuid), (EventColumns.userSessionRaw, .string)]
-        }
+        let expected = EventColumns.learningBaseFields(version: sessionType == .string ? 2 : 1).map { ($0.name, $0.type) }
         for (name, type) in expected {
             guard let i = file.schema.index(of: name), file.schema.fields[i].type == type else {
                 throw .columnar(.corrupt(ParquetLocation(file: path, column: name),

@@ -21,7 +21,7 @@ public enum StoreScan {
         public var filesSkipped: Int
     }
 
-    public static let dataset = "events"
+    public static let dataset = EventsDataset.name
 
     public static func plan(store path: String, window: TimeWindow) throws(QueryError) -> Plan {
         guard FileIO.isDirectory(path) else { throw .missingStore("\(path): no such store directory (run `extract ingest` first)") }

@@ -1,10 +1,14 @@
-import Columnar
-
-/// Row selection and concatenation over `AnyColumn`s, used to assemble the star-schema tables.
-/// Dictionary columns come out materialised as plain string columns. Memory: the output column.
-enum ColumnGather {
+/// Row selection over `AnyColumn`s and record batches: the star schema assembles its tables and
+/// cuts its files with it (Query), the Sparkify ingest cuts its day and catalogue parts (Ingest).
+/// Dictionary columns come out materialised as plain string columns; a fixed-width or string
+/// output has a validity bitmap only when a selected row is NULL. Package API (not public).
+/// Memory: the output column.
+///
+/// Unsafe code: `gatherStrings` copies the selected bytes into the uninitialised storage of
+/// the output (sized by a first pass); `gatherStringsScalar` is its safe twin, compared in tests.
+package enum ColumnGather {
     /// The rows `indices` of `column`, in that order.
-    static func gather(_ column: AnyColumn, _ indices: [Int]) -> AnyColumn {
+    package static func gather(_ column: AnyColumn, _ indices: [Int]) -> AnyColumn {
         switch column {
         case .bool(let c): return .bool(gather(c, indices))
         case .int32(let c): return .int32(gather(c, indices))
@@ -23,7 +27,8 @@ enum ColumnGather {
         }
     }
 
-    static func gather<T>(_ c: FixedWidthColumn<T>, _ indices: [Int]) -> FixedWidthColumn<T> {
+    @inlinable
+    package static func gather<T>(_ c: FixedWidthColumn<T>, _ indices: [Int]) -> FixedWidthColumn<T> {
         var values = ContiguousArray<T>()
         values.reserveCapacity(indices.count)
         var validity: Bitmap? = c.validity == nil ? nil : Bitmap(reservingCapacity: indices.count)
@@ -35,7 +40,7 @@ enum ColumnGather {
         return FixedWidthColumn(values: values, validity: validity)
     }
 
-    static func gather(_ c: StringColumn, _ indices: [Int]) -> StringColumn {
+    package static func gather(_ c: StringColumn, _ indices: [Int]) -> StringColumn {
         let source = [StringAccess(.string(c))!]
         return gatherStrings(source, count: indices.count, source: { _ in 0 }, row: { indices[$0] })
     }
@@ -43,7 +48,7 @@ enum ColumnGather {
     /// Rows drawn from several string columns: output row `k` is row `row(k)` of
     /// `sources[source(k)]`. Two passes (sizes, then one uninitialised buffer filled by
     /// `copyMemory`), so no per-row reallocation. Memory: the output column.
-    static func gatherStrings(_ sources: [StringAccess], count: Int, source: (Int) -> Int, row: (Int) -> Int) -> StringColumn {
+    package static func gatherStrings(_ sources: [StringAccess], count: Int, source: (Int) -> Int, row: (Int) -> Int) -> StringColumn {
         var total = 0
         var nulls = 0
         for k in 0..<count {
@@ -75,77 +80,28 @@ enum ColumnGather {
         return StringColumn(offsets: offsets, bytes: bytes, validity: validity)
     }
 
-    /// The batch's rows `indices`, keeping only the fields named `names` (in that order).
-    static func gather(_ batch: RecordBatch, _ indices: [Int], names: [String]? = nil) throws(QueryError) -> RecordBatch {
+    /// Safe twin of `gatherStrings` (tests): one capacity-checked append per row.
+    package static func gatherStringsScalar(_ sources: [StringAccess], count: Int, source: (Int) -> Int,
+                                            row: (Int) -> Int) -> StringColumn {
+        var out = StringColumn()
+        for k in 0..<count { sources[source(k)].append(row(k), to: &out) }
+        return out
+    }
+
+    /// The batch's rows `indices`, keeping only the fields named `names` (in that order; all
+    /// fields when nil). All rows in order share the columns instead of copying them. Throws
+    /// `.invalidArgument` for a name the batch does not have.
+    package static func gather(_ batch: RecordBatch, _ indices: [Int], names: [String]? = nil) throws(ColumnarError) -> RecordBatch {
         let keep = names ?? batch.schema.names
         // All rows in order (e.g. a table in one partition): the columns are shared, not copied.
         let identity = indices.count == batch.rowCount && indices.elementsEqual(0..<batch.rowCount)
         var fields: [Field] = []
         var columns: [AnyColumn] = []
         for name in keep {
-            guard let i = batch.schema.index(of: name) else {
-                throw .columnar(.invalidArgument("no column '\(name)' to gather"))
-            }
+            guard let i = batch.schema.index(of: name) else { throw .invalidArgument("no column '\(name)' to gather") }
             fields.append(batch.schema.fields[i])
             columns.append(identity ? batch.columns[i] : gather(batch.columns[i], indices))
         }
-        do { return try RecordBatch(schema: Schema(fields), columns: columns) } catch { throw .columnar(error) }
-    }
-}
-
-/// Read access to a string column that may be plain or dictionary-encoded, without
-/// materialising the dictionary form.
-struct StringAccess {
-    let plain: StringColumn?
-    let dictionary: DictionaryColumn?
-
-    init?(_ column: AnyColumn) {
-        switch column {
-        case .string(let c): plain = c; dictionary = nil
-        case .dictionary(let c): plain = nil; dictionary = c
-        default: return nil
-        }
-    }
-
-    @inline(__always) func isValid(_ row: Int) -> Bool {
-        plain?.isValid(row) ?? dictionary!.isValid(row)
-    }
-
-    /// Calls `body` with the row's bytes (empty for null).
-    @inline(__always) func withBytes<R>(_ row: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        if let plain {
-            return plain.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[plain.range(row)])) }
-        }
-        let d = dictionary!
-        let code = d.isValid(row) ? Int(d.codes[row]) : 0
-        if !d.isValid(row) || d.dictionary.count == 0 { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return d.dictionary.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[d.dictionary.range(code)])) }
-    }
-
-    /// Byte length of the row (0 for null).
-    @inline(__always) func length(_ row: Int) -> Int {
-        if let plain { return Int(plain.offsets[row + 1] &- plain.offsets[row]) }
-        let d = dictionary!
-        guard d.isValid(row) else { return 0 }
-        let code = Int(d.codes[row])
-        return Int(d.dictionary.offsets[code + 1] &- d.dictionary.offsets[code])
-    }
-
-    func string(_ row: Int) -> String? {
-        guard isValid(row) else { return nil }
-        return withBytes(row) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    func equals(_ row: Int, _ literal: [UInt8]) -> Bool {
-        guard isValid(row) else { return false }
-        return withBytes(row) { b in
-            guard b.count == literal.count else { return false }
-            for i in 0..<b.count where b[i] != literal[i] { return false }
-            return true
-        }
-    }
-
-    func append(_ row: Int, to out: inout StringColumn) {
-        if isValid(row) { withBytes(row) { out.appendBytes($0) } } else { out.appendNull() }
+        return try RecordBatch(schema: Schema(fields), columns: columns)
     }
 }

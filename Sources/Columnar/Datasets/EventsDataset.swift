@@ -1,5 +1,3 @@
-import Columnar
-
 /// The REES46 events dataset: its Parquet schema per store version (a contract with the query
 /// side and with the readers of the store: Spark, DuckDB, Polars, pyarrow, pandas) and the CSV
 /// columns it is built from.
@@ -18,6 +16,11 @@ import Columnar
 /// parts, so that every file of a dataset has one schema. The other columns are the same in
 /// both: `event_time` INT64 TIMESTAMP(UTC, MICROS), strings STRING, ids INT64, price DOUBLE;
 /// the `date` of the `date=YYYY-MM-DD` folders is the partition column (not in the files).
+///
+/// The one table of the events columns' types (column names: `EventColumns`): Ingest writes
+/// these schemas, `extract info --check` compares part footers with them, and the learning base
+/// checks a part file's columns against them (`ParquetEventRun`) and derives its in-memory input
+/// schema from version 1 (`EventColumns.schema` in Query).
 public enum EventsDataset {
     public static let name = "events"
 
@@ -27,20 +30,20 @@ public enum EventsDataset {
     /// The schema of every part file, per version (see the table above): the one table of
     /// store schemas, for the writer and for checks of a store's files against its manifest.
     public static let schemas: [Int: Schema] = [
-        1: Schema(common + [Field("user_session", .uuid), Field("user_session_raw", .string)]),
-        2: Schema(common + [Field("user_session", .string)]),
+        1: Schema(common + [Field(EventColumns.userSession, .uuid), Field(EventColumns.userSessionRaw, .string)]),
+        2: Schema(common + [Field(EventColumns.userSession, .string)]),
     ]
 
     /// The columns both versions start with, in this order.
     private static let common: [Field] = [
-        Field("event_time", .timestampMicros, nullable: false),
-        Field("event_type", .string),
-        Field("product_id", .int64),
-        Field("category_id", .int64),
-        Field("category_code", .string),
-        Field("brand", .string),
-        Field("price", .double),
-        Field("user_id", .int64),
+        Field(EventColumns.eventTime, .timestampMicros, nullable: false),
+        Field(EventColumns.eventType, .string),
+        Field(EventColumns.productId, .int64),
+        Field(EventColumns.categoryId, .int64),
+        Field(EventColumns.categoryCode, .string),
+        Field(EventColumns.brand, .string),
+        Field(EventColumns.price, .double),
+        Field(EventColumns.userId, .int64),
     ]
 
     /// The schema of `version`, nil for a version this build does not know (a newer store).
@@ -53,9 +56,10 @@ public enum EventsDataset {
     public static func version(of manifest: DatasetManifest) -> Int { manifest.schemaVersion ?? 1 }
 
     /// Sort order of every part file: user_id (NULLs first), event_time, input order.
-    public static let sortedBy = ["user_id", "event_time"]
+    public static let sortedBy = [EventColumns.userId, EventColumns.eventTime]
 
-    /// The CSV header names that must all be present (any order; other columns ignored).
-    public static let requiredColumns = ["event_time", "event_type", "product_id", "category_id",
-                                         "category_code", "brand", "price", "user_id", "user_session"]
+    /// The CSV header names that must all be present (any order; other columns ignored), in the
+    /// order of the REES46 dumps' header (the generator writes this header): the columns of
+    /// version 2, the session as its text.
+    public static let requiredColumns: [String] = schemas[2]!.names
 }
