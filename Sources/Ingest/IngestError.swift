@@ -26,3 +26,15 @@ public enum IngestError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+extension IngestError {
+    /// Any error raised while reading `source`, as an `IngestError`: an `IngestError` as is, a
+    /// `ColumnarError` (store, I/O) wrapped, anything else as an I/O failure of `source`.
+    init(reading source: String, _ error: any Error) {
+        switch error {
+        case let e as IngestError: self = e
+        case let e as ColumnarError: self = .columnar(e)
+        default: self = .io(source: source, reason: "\(error)")
+        }
+    }
+}

@@ -100,7 +100,7 @@ enum ErrorReporting {
 extension ExtractCLI {
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if let message = ErrorReporting.unknownVerbMessage(arguments) {
+        if let message = ErrorReporting.unknownVerbMessage(arguments) ?? ErrorReporting.unknownValueMessage(arguments) {
             printError("extract: \(message)")
             Glibc.exit(2)
         }
@@ -129,6 +129,28 @@ extension ErrorReporting {
     static func unknownVerbMessage(_ arguments: [String]) -> String? {
         guard let first = arguments.first, !first.hasPrefix("-"), first != "help", !verbs.contains(first) else { return nil }
         return "unknown verb '\(first)' (verbs: \(verbs.joined(separator: ", ")); see `extract --help`)"
+    }
+}
+
+extension ErrorReporting {
+    /// A message when `ingest --format` names no `InputFormat`, else nil. Checked before parsing
+    /// so that the message lists the formats in words (ArgumentParser's own would be "The value
+    /// … is invalid for '--format <format>'"); usage error, exit 2, like every other.
+    static func unknownValueMessage(_ arguments: [String]) -> String? {
+        guard arguments.first == "ingest" else { return nil }
+        var i = 1
+        while i < arguments.count, arguments[i] != "--" {
+            var value: String?
+            if arguments[i] == "--format", i + 1 < arguments.count {
+                value = arguments[i + 1]
+                i += 1
+            } else if arguments[i].hasPrefix("--format=") {
+                value = String(arguments[i].dropFirst("--format=".count))
+            }
+            if let value, InputFormat(rawValue: value) == nil { return InputFormat.unknownMessage(value) }
+            i += 1
+        }
+        return nil
     }
 }
 

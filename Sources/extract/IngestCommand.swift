@@ -25,7 +25,7 @@ struct IngestCommand: ParsableCommand {
     var store: String = "./store"
 
     @Option(name: .long, help: "Input format: rees46 (CSV), sparkify-logs or sparkify-songs (JSON).")
-    var format: String = "rees46"
+    var format: InputFormat = .rees46
 
     @Option(name: .long, help: "Fail when more than N lines are rejected.")
     var maxRejects: Int?
@@ -42,7 +42,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         try ErrorReporting.run {
             if let maxRejects { try OptionCheck.integer(maxRejects, "--max-rejects", atLeast: 0) }
-            guard format == "rees46" else {
+            if format.sparkify != nil {
                 try runSparkifyIngest(format: format, inputs: inputs, store: store, quiet: quiet, replace: replace,
                                       maxRejects: maxRejects)
                 return
@@ -63,7 +63,7 @@ struct IngestCommand: ParsableCommand {
                 printError(m)
             }
             let st = try Store(path: store, create: true)
-            let report = try Ingestor(store: st, options: options).ingest(sources: inputs.map(InputSource.init(argument:)))
+            let report = try format.ingest(inputs, into: st, options: options)
             line.finish()
             print(Self.summary(report))
         }
@@ -85,4 +85,10 @@ struct IngestCommand: ParsableCommand {
                    + "(\(ProgressLine.fixed(mbps, 1)) MB/s, \(Int(rps)) rows/s)")
         return out.joined(separator: "\n")
     }
+}
+
+/// `--format` on the command line: the `InputFormat` spellings. An unknown spelling is refused
+/// before parsing (`ErrorReporting.unknownValueMessage`), with `unknownMessage`.
+extension InputFormat: ExpressibleByArgument {
+    static func unknownMessage(_ value: String) -> String { "unknown --format '\(value)' (\(spellings))" }
 }

@@ -5,15 +5,15 @@ import Ingest
 /// ingest, called by `IngestCommand` for those formats (inside its `ErrorReporting.run`).
 /// Directories are walked recursively for `*.json`. Prints the same summary as the CSV ingest
 /// unless `quiet`; errors are `IngestError`s (usage problems are `CLIError.usage`).
-func runSparkifyIngest(format: String, inputs: [String], store: String, quiet: Bool, replace: Bool,
+func runSparkifyIngest(format: InputFormat, inputs: [String], store: String, quiet: Bool, replace: Bool,
                        maxRejects: Int?) throws {
-    guard let kind = SparkifyFormat(rawValue: format) else {
-        throw CLIError.usage("unknown --format '\(format)' (rees46, sparkify-logs or sparkify-songs)")
-    }
+    guard let kind = format.sparkify else { throw CLIError.usage("--format \(format.rawValue) is not a Sparkify format") }
     guard !inputs.isEmpty else { throw CLIError.usage("give at least one JSON file or directory") }
-    guard !inputs.contains("-") else { throw CLIError.usage("--format \(format) reads files or directories, not standard input") }
+    guard !inputs.contains("-") else {
+        throw CLIError.usage("--format \(format.rawValue) reads files or directories, not standard input")
+    }
     let line = ProgressLine(quiet: quiet)
-    var options = IngestOptions(encoder: SparkifyPartEncoder())
+    var options = IngestOptions(encoder: ParquetPartEncoder.sparkify)
     options.maxRejects = maxRejects
     options.replace = replace
     if line.enabled {
@@ -29,7 +29,7 @@ func runSparkifyIngest(format: String, inputs: [String], store: String, quiet: B
         printError(m)
     }
     let st = try Store(path: store, create: true)
-    let report = try SparkifyIngestor(store: st, format: kind, options: options).ingest(inputs: inputs)
+    let report = try format.ingest(inputs, into: st, options: options)
     line.finish()
     if !quiet { print(sparkifyIngestSummary(report, dataset: kind.dataset)) }
 }

@@ -25,6 +25,26 @@ final class ArgumentErrorTests: XCTestCase {
         }
     }
 
+    /// `ingest --format` is an enum (`InputFormat`): an unknown spelling is a usage error with
+    /// the formats in words (exactly the text of the former string option), both option forms,
+    /// and a known one is not refused by the check (it reaches the verb: a missing input, exit 3).
+    func testAnUnknownIngestFormatIsAUsageErrorListingTheFormats() throws {
+        let root = try TestPaths.temporaryDirectory(self, "bad-format").path
+        for args in [["ingest", "--format", "sparkify-xml", "x.json"], ["ingest", "x.json", "--format=CSV"],
+                     ["ingest", "--quiet", "--format", "", "--store", root + "/s"]] {
+            let value = args.first { $0.hasPrefix("--format=") }.map { String($0.dropFirst(9)) }
+                ?? args[args.firstIndex(of: "--format")! + 1]
+            let r = try CLITests.run(args)
+            XCTAssertEqual(r.status, 2, "\(args): \(r.err)")
+            XCTAssertEqual(r.err, "extract: unknown --format '\(value)' (rees46, sparkify-logs or sparkify-songs)\n", "\(args)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/s"), "nothing created")
+        }
+        for format in ["rees46", "sparkify-logs", "sparkify-songs"] {
+            let r = try CLITests.run(["ingest", "--format", format, root + "/missing.input", "--store", root + "/s-" + format])
+            XCTAssertEqual(r.status, 3, "\(format): \(r.err)")
+        }
+    }
+
     func testAnUnknownVerbIsNamedWithTheListOfVerbs() throws {
         for verb in ["frobnicate", "ingset", "lerning-base"] {
             let r = try CLITests.run([verb, "--store", "/nonexistent"])

@@ -13,7 +13,7 @@ final class StarSchemaCLITests: XCTestCase {
 
     func ingest(_ format: SparkifyFormat, _ inputs: [String], store: String, replace: Bool = false,
                 maxRejects: Int? = nil) throws -> IngestReport {
-        var options = IngestOptions(encoder: SparkifyPartEncoder())
+        var options = IngestOptions(encoder: ParquetPartEncoder.sparkify)
         options.replace = replace
         options.maxRejects = maxRejects
         return try SparkifyIngestor(store: try Store(path: store, create: true), format: format, options: options)
@@ -113,14 +113,16 @@ final class StarSchemaCLITests: XCTestCase {
 
     func testIngestEntryPointForTheCLI() throws {
         let store = try TestPaths.temporaryDirectory(self, "sparkify-entry").path + "/store"
-        try runSparkifyIngest(format: "sparkify-songs", inputs: [Self.sample + "/song_data/A/A"], store: store,
+        try runSparkifyIngest(format: .sparkifySongs, inputs: [Self.sample + "/song_data/A/A"], store: store,
                               quiet: true, replace: false, maxRejects: nil)
         let manifest = try XCTUnwrap(try Store(path: store).manifest(dataset: "songs"))
         XCTAssertGreaterThan(manifest.totalRows, 0)
         XCTAssertEqual(manifest.partitions.map(\.key), [""])
-        XCTAssertThrowsError(try runSparkifyIngest(format: "sparkify-xml", inputs: ["x"], store: store, quiet: true,
-                                                   replace: false, maxRejects: nil))
-        XCTAssertThrowsError(try runSparkifyIngest(format: "sparkify-logs", inputs: ["/nonexistent"], store: store,
+        XCTAssertThrowsError(try runSparkifyIngest(format: .rees46, inputs: ["x"], store: store, quiet: true,
+                                                   replace: false, maxRejects: nil)) { error in
+            XCTAssertEqual(ErrorReporting.exitCode(for: error).code, 2)
+        }
+        XCTAssertThrowsError(try runSparkifyIngest(format: .sparkifyLogs, inputs: ["/nonexistent"], store: store,
                                                    quiet: true, replace: false, maxRejects: nil)) { error in
             XCTAssertEqual(ErrorReporting.exitCode(for: error).code, 3)
         }

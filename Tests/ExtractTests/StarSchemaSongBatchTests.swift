@@ -8,7 +8,7 @@ import XCTest
 /// tagged with its file's content hash, and idempotence and `--replace` still work per file.
 final class StarSchemaSongBatchTests: XCTestCase {
     func ingest(_ inputs: [String], store: String, replace: Bool = false, rowsPerPart: Int? = nil) throws -> IngestReport {
-        var options = IngestOptions(encoder: SparkifyPartEncoder())
+        var options = IngestOptions(encoder: ParquetPartEncoder.sparkify)
         options.replace = replace
         var ingestor = SparkifyIngestor(store: try Store(path: store, create: true), format: .songs, options: options)
         if let rowsPerPart { ingestor.songRowsPerPart = rowsPerPart }

@@ -1,12 +1,12 @@
 import Columnar
 
-/// Typed parsing of REES46 CSV rows straight into per-day column buffers.
+/// Typed parsing of REES46 CSV rows straight into per-day column buffers (`EventDays`).
 ///
 /// Fed with buffers of whole rows (`parse`), it scans them (`CSVScanner.scanSIMD`), checks the
 /// field count, converts each field with the reference semantics (`TimestampParser`,
 /// `IntegerParser`, `DoubleParser`, `UUIDParser`), appends the row to the buffer of its UTC day
 /// and records rejected/coerced lines in the `RejectLog`. The caller moves full day buffers
-/// out (`takeFlushCandidate`, `takeAll`). Memory: the day buffers it holds (the caller bounds them
+/// out of `days` (`EventDays`). Memory: the day buffers it holds (the caller bounds them
 /// through `bufferedRows`) plus the structural entries of one input buffer.
 struct EventCSVParser {
     let header: CSVHeader
@@ -16,21 +16,10 @@ struct EventCSVParser {
     private(set) var line: Int
     private(set) var rowsRead = 0
     private(set) var rowsStored = 0
-    private(set) var bufferedRows = 0
-    /// The day buffers; while `lastIndex >= 0`, `buffers[lastIndex]` is an empty stand-in and
-    /// the real buffer is `active` (moved out, so that the per-row appends go to a stored
-    /// property of `self` with no array uniqueness or bounds check). `park()` moves it back.
-    private var buffers: [EventBuffer] = []
-    private var active = EventBuffer(day: .min)
-    private var dayIndex: [Int64: Int] = [:]
-    private var lastDay: Int64 = .min
-    private var lastIndex = -1
+    /// The parsed rows, by UTC day (moved out by the reader for writing).
+    var days = EventDays()
+    var bufferedRows: Int { days.bufferedRows }
     private var entries = ContiguousArray<UInt32>()
-    /// Rows of the largest day flushed as cold (a finished day of time-ordered input): the
-    /// capacity a new day buffer reserves, as the next day is likely about as large.
-    private var rowsHint = 0
-    /// Reservation cap: a new buffer never reserves more than twice this.
-    private let fullDayRowsBound = 1 << 20
     private var scratch: [UInt8] = []
     private var dateMemo = TimestampParser.DateMemo()
     // Field positions of the required columns.
@@ -139,48 +128,47 @@ struct EventCSVParser {
             return
         }
         if t.coerced { reasons |= RejectReason.eventTimeNotCanonical.bit }
-        let day = CivilTime.dayNumber(micros: t.micros)
-        if day != lastDay { activate(day: day) }
-        active.time.append(t.micros)
-        active.lastRow = rowsRead
-        active.minTime = min(active.minTime, t.micros)
-        active.maxTime = max(active.maxTime, t.micros)
+        days.select(day: CivilTime.dayNumber(micros: t.micros))
+        days.active.time.append(t.micros)
+        days.active.lastRow = rowsRead
+        days.active.minTime = min(days.active.minTime, t.micros)
+        days.active.maxTime = max(days.active.maxTime, t.micros)
 
-        reasons |= Self.appendString(field(b, starts[iType], ends[iType]), ascii: ascii, to: &active.eventType)
-        reasons |= Self.appendInt(field(b, starts[iProduct], ends[iProduct]), to: &active.productId,
+        reasons |= Self.appendString(field(b, starts[iType], ends[iType]), ascii: ascii, to: &days.active.eventType)
+        reasons |= Self.appendInt(field(b, starts[iProduct], ends[iProduct]), to: &days.active.productId,
                              .productIdNormalized, .productIdInvalid)
-        reasons |= Self.appendInt(field(b, starts[iCategory], ends[iCategory]), to: &active.categoryId,
+        reasons |= Self.appendInt(field(b, starts[iCategory], ends[iCategory]), to: &days.active.categoryId,
                              .categoryIdNormalized, .categoryIdInvalid)
-        reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &active.categoryCode)
-        reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &active.brand)
+        reasons |= Self.appendString(field(b, starts[iCode], ends[iCode]), ascii: ascii, to: &days.active.categoryCode)
+        reasons |= Self.appendString(field(b, starts[iBrand], ends[iBrand]), ascii: ascii, to: &days.active.brand)
         switch DoubleParser.parse(field(b, starts[iPrice], ends[iPrice])) {
-        case .null: active.price.appendNull(0)
-        case .exact(let v): active.price.append(v)
-        case .coerced(let v): active.price.append(v); reasons |= RejectReason.priceNormalized.bit
-        case .invalid: active.price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
-        case .outOfRange(let v): active.price.append(v); reasons |= RejectReason.priceOutOfRange.bit
+        case .null: days.active.price.appendNull(0)
+        case .exact(let v): days.active.price.append(v)
+        case .coerced(let v): days.active.price.append(v); reasons |= RejectReason.priceNormalized.bit
+        case .invalid: days.active.price.appendNull(0); reasons |= RejectReason.priceInvalid.bit
+        case .outOfRange(let v): days.active.price.append(v); reasons |= RejectReason.priceOutOfRange.bit
         }
-        reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &active.userId,
+        reasons |= Self.appendInt(field(b, starts[iUser], ends[iUser]), to: &days.active.userId,
                              .userIdNormalized, .userIdInvalid)
         // user_session: canonical UUID, else the raw text.
         let s = field(b, starts[iSession], ends[iSession])
         var uuid = UUIDWords(a: 0, b: 0)
         let isUUID = withUnsafeMutableBytes(of: &uuid) { UUIDParser.parse(s, into: $0) }
         if isUUID {
-            active.session.append(uuid)
+            days.active.session.append(uuid)
         } else {
-            let rowInBuffer = active.session.values.count
-            active.session.appendNull(UUIDWords(a: 0, b: 0))
+            let rowInBuffer = days.active.session.values.count
+            days.active.session.appendNull(UUIDWords(a: 0, b: 0))
             if s.isEmpty {
                 // NULL: nothing kept.
             } else if ascii || UTF8Check.isValid(s) {
-                active.sessionRaw.append(row: rowInBuffer, s)
+                days.active.sessionRaw.append(row: rowInBuffer, s)
             } else {
-                active.sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
+                days.active.sessionRaw.append(row: rowInBuffer, UTF8Check.repair(s))
                 reasons |= RejectReason.invalidUTF8.bit
             }
         }
-        bufferedRows += 1
+        days.bufferedRows += 1
         rowsStored += 1
         if reasons != 0 { try rejects.record(line: line, reasons: reasons, rejected: false, raw: raw) }
     }
@@ -202,75 +190,5 @@ struct EventCSVParser {
         case .coerced(let x): column.append(x); return normalized.bit
         case .invalid: column.appendNull(0); return invalid.bit
         }
-    }
-
-    /// Makes the buffer of `day` (created when new) the `active` one.
-    private mutating func activate(day: Int64) {
-        park()
-        let k: Int
-        if let found = dayIndex[day] {
-            k = found
-        } else {
-            k = buffers.count
-            buffers.append(EventBuffer(day: day, reservingRows: min(rowsHint, 2 * fullDayRowsBound)))
-            dayIndex[day] = k
-        }
-        swap(&buffers[k], &active)
-        lastDay = day
-        lastIndex = k
-    }
-
-    /// Moves the `active` buffer back into `buffers` (every method reading `buffers` parks first).
-    private mutating func park() {
-        guard lastIndex >= 0 else { return }
-        swap(&buffers[lastIndex], &active)
-        lastDay = .min
-        lastIndex = -1
-    }
-
-    /// Moves out the day buffer to flush: the largest "cold" day (no row for `coldRows` rows:
-    /// in time-ordered input, a finished day, so it becomes one whole part), else the largest.
-    mutating func takeFlushCandidate(coldRows: Int) -> EventBuffer? {
-        park()
-        let cold = buffers.indices.filter { rowsRead - buffers[$0].lastRow > coldRows }
-        let pool = cold.isEmpty ? Array(buffers.indices) : cold
-        guard let k = pool.max(by: { buffers[$0].count < buffers[$1].count }) else { return nil }
-        let out = buffers.remove(at: k)
-        rebuildIndex()
-        bufferedRows -= out.count
-        return out
-    }
-
-    /// Moves out the oldest day buffer that received no row for more than `coldRows` rows (in
-    /// time-ordered input: a finished day, flushed whole as one part), or nil.
-    mutating func takeColdDay(coldRows: Int) -> EventBuffer? {
-        park()
-        var best = -1
-        for k in buffers.indices where rowsRead - buffers[k].lastRow > coldRows {
-            if best < 0 || buffers[k].day < buffers[best].day { best = k }
-        }
-        guard best >= 0 else { return nil }
-        let out = buffers.remove(at: best)
-        rowsHint = max(rowsHint, out.count + out.count / 8)
-        rebuildIndex()
-        bufferedRows -= out.count
-        return out
-    }
-
-    /// Moves out every day buffer, in day order.
-    mutating func takeAll() -> [EventBuffer] {
-        park()
-        let out = buffers.sorted { $0.day < $1.day }
-        buffers = []
-        rebuildIndex()
-        bufferedRows = 0
-        return out
-    }
-
-    private mutating func rebuildIndex() {
-        dayIndex = [:]
-        for (k, buf) in buffers.enumerated() { dayIndex[buf.day] = k }
-        lastDay = .min
-        lastIndex = -1
     }
 }

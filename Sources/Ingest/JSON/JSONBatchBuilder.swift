@@ -1,13 +1,16 @@
 import Columnar
 
-/// Why one JSON object was rejected: the full reason (with the offending value) and a
-/// value-free category for the per-source counts in the manifest.
+/// Why one JSON object was rejected: the full reason (with the offending value), and its
+/// `RejectReason` about `field`, whose value-free `category` is counted per source.
 public struct JSONRowError: Sendable, Equatable {
     public var reason: String
-    public var category: String
-    public init(_ reason: String, category: String) {
+    public var cause: RejectReason
+    public var field: String?
+    public var category: String { cause.category(field: field) }
+    public init(_ reason: String, _ cause: RejectReason, field: String?) {
         self.reason = reason
-        self.category = category
+        self.cause = cause
+        self.field = field
     }
 }
 
@@ -90,8 +93,8 @@ public struct JSONBatchBuilder: Sendable {
             let fieldType = schema.fields[spec.column].type
             if span.kind == .absent || span.kind == .null {
                 if spec.required {
-                    return span.kind == .absent ? JSONRowError("missing \"\(spec.key)\"", category: "missing \"\(spec.key)\"")
-                        : JSONRowError("\"\(spec.key)\" is null", category: "\"\(spec.key)\" is null")
+                    return span.kind == .absent ? JSONRowError("missing \"\(spec.key)\"", .missingField, field: spec.key)
+                        : JSONRowError("\"\(spec.key)\" is null", .nullField, field: spec.key)
                 }
                 cells[spec.column] = .null
                 if spec.rule == .stringWithInt { cells[spec.column + 1] = .null }
@@ -105,21 +108,21 @@ public struct JSONBatchBuilder: Sendable {
                         do throws(JSONSyntaxError) {
                             try JSONString.unescape(p, span.start, span.end, into: &scratch)
                         } catch {
-                            return JSONRowError("\"\(spec.key)\": \(error.reason)", category: "\"\(spec.key)\": invalid string")
+                            return JSONRowError("\"\(spec.key)\": \(error.reason)", .invalidString, field: spec.key)
                         }
                         guard scratch.withUnsafeBytes({ JSONString.isValidUTF8($0, s, scratch.count) }) else {
-                            return JSONRowError("\"\(spec.key)\": invalid UTF-8", category: "\"\(spec.key)\": invalid string")
+                            return JSONRowError("\"\(spec.key)\": invalid UTF-8", .invalidString, field: spec.key)
                         }
                         cells[spec.column] = .scratch(s, scratch.count)
                     } else {
-                        guard JSONString.isValidUTF8(p, span.start, span.end) else { return JSONRowError("\"\(spec.key)\": invalid UTF-8", category: "\"\(spec.key)\": invalid string") }
+                        guard JSONString.isValidUTF8(p, span.start, span.end) else { return JSONRowError("\"\(spec.key)\": invalid UTF-8", .invalidString, field: spec.key) }
                         cells[spec.column] = .raw(span.start, span.end)
                     }
                 } else if spec.rule == .stringWithInt, span.kind == .number,
                           JSONNumber.int64(p, span.start, span.end) != nil {
                     cells[spec.column] = .raw(span.start, span.end)
                 } else {
-                    return JSONRowError("\"\(spec.key)\": expected a string, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
+                    return JSONRowError("\"\(spec.key)\": expected a string, found \(Self.kindName(span.kind))", .wrongType, field: spec.key)
                 }
                 if spec.rule == .stringWithInt {
                     cells[spec.column + 1] = .null
@@ -131,33 +134,33 @@ public struct JSONBatchBuilder: Sendable {
                 }
             case .integer:
                 guard span.kind == .number else {
-                    return JSONRowError("\"\(spec.key)\": expected an integer, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
+                    return JSONRowError("\"\(spec.key)\": expected an integer, found \(Self.kindName(span.kind))", .wrongType, field: spec.key)
                 }
                 guard let v = JSONNumber.int64(p, span.start, span.end) else {
-                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not an integer", category: "\"\(spec.key)\": not an integer")
+                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not an integer", .notAnInteger, field: spec.key)
                 }
                 if fieldType == .int32, v < Int64(Int32.min) || v > Int64(Int32.max) {
-                    return JSONRowError("\"\(spec.key)\": \(v) out of the 32-bit range", category: "\"\(spec.key)\": out of range")
+                    return JSONRowError("\"\(spec.key)\": \(v) out of the 32-bit range", .outOfRange, field: spec.key)
                 }
                 cells[spec.column] = .int(v)
             case .double:
                 guard span.kind == .number else {
-                    return JSONRowError("\"\(spec.key)\": expected a number, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
+                    return JSONRowError("\"\(spec.key)\": expected a number, found \(Self.kindName(span.kind))", .wrongType, field: spec.key)
                 }
                 let d = JSONNumber.double(p, span.start, span.end)
-                guard d.isFinite else { return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) out of range", category: "\"\(spec.key)\": out of range") }
+                guard d.isFinite else { return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) out of range", .outOfRange, field: spec.key) }
                 cells[spec.column] = .double(d)
             case .epochMillis:
                 guard span.kind == .number else {
-                    return JSONRowError("\"\(spec.key)\": expected epoch milliseconds, found \(Self.kindName(span.kind))", category: "\"\(spec.key)\": wrong type")
+                    return JSONRowError("\"\(spec.key)\": expected epoch milliseconds, found \(Self.kindName(span.kind))", .wrongType, field: spec.key)
                 }
                 guard let ms = JSONNumber.int64(p, span.start, span.end) else {
-                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not whole epoch milliseconds", category: "\"\(spec.key)\": not whole epoch milliseconds")
+                    return JSONRowError("\"\(spec.key)\": \(Self.text(p, span)) is not whole epoch milliseconds", .notWholeMilliseconds, field: spec.key)
                 }
                 // Years 0001...9999 only (the day partitions' range): anything else is rejected,
                 // never converted (a day number of an extreme value would overflow).
                 guard ms >= Self.minEpochMillis, ms <= Self.maxEpochMillis else {
-                    return JSONRowError("\"\(spec.key)\": \(ms) out of range (years 1 to 9999)", category: "\"\(spec.key)\": out of range")
+                    return JSONRowError("\"\(spec.key)\": \(ms) out of range (years 1 to 9999)", .outOfRange, field: spec.key)
                 }
                 let us = ms * 1000
                 cells[spec.column] = .int(us)

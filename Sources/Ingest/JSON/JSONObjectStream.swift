@@ -5,15 +5,19 @@ public struct JSONReject: Sendable, Equatable, CustomStringConvertible {
     public var source: String
     public var line: Int
     public var reason: String
-    /// The reason without the offending value (e.g. `"ts": wrong type`, `malformed JSON`).
-    public var category: String
+    /// Why, in the shared vocabulary, and about which field (nil: the whole record).
+    public var cause: RejectReason
+    public var field: String?
     public var text: String
+    /// The reason without the offending value (e.g. `"ts": wrong type`, `malformed JSON`).
+    public var category: String { cause.category(field: field) }
 
-    public init(source: String, line: Int, reason: String, category: String, text: String) {
+    public init(source: String, line: Int, reason: String, cause: RejectReason, field: String?, text: String) {
         self.source = source
         self.line = line
         self.reason = reason
-        self.category = category
+        self.cause = cause
+        self.field = field
         self.text = text
     }
 
@@ -74,7 +78,7 @@ public enum JSONObjectStream {
                 let end = try builder.scanner.scanObject(p, from: i, slots: &builder.slots)
                 if let failure = builder.append(p) {
                     rejects.append(JSONReject(source: source, line: startLine, reason: failure.reason,
-                                              category: failure.category, text: text(p, start, end)))
+                                              cause: failure.cause, field: failure.field, text: text(p, start, end)))
                 }
                 i = end
             } catch {
@@ -87,14 +91,14 @@ public enum JSONObjectStream {
                 if next <= error.offset {
                     rejects.append(JSONReject(source: source, line: startLine,
                                               reason: "malformed JSON: object not closed before the next line starting with '{'",
-                                              category: "malformed JSON",
+                                              cause: .malformedJSON, field: nil,
                                               text: text(p, start, next)))
                     i = next
                 } else {
                     let errorLine = lineAt(error.offset)
                     let resume = resynchronise(p, from: max(error.offset, start))
                     rejects.append(JSONReject(source: source, line: errorLine,
-                                              reason: "malformed JSON: \(error.reason)", category: "malformed JSON",
+                                              reason: "malformed JSON: \(error.reason)", cause: .malformedJSON, field: nil,
                                               text: text(p, start, resume)))
                     i = resume
                 }

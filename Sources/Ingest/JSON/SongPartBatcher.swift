@@ -12,7 +12,7 @@ import Columnar
 /// Memory: the `ParquetWriter` holds at most one row group of pending rows (references to the
 /// parsed batches); a part is closed and a new one started every `rowsPerPart` rows.
 /// Owned by one thread.
-final class SongPartBatcher {
+final class SongPartBatcher: BatchSink {
     static let labelPrefix = "batch:"
     let txn: StoreTransaction
     let rowsPerPart: Int
@@ -29,8 +29,22 @@ final class SongPartBatcher {
         self.rowGroupRows = rowGroupRows
     }
 
-    /// Appends parsed catalogue rows (`SparkifySchemas.songSchema`) of the source `hash`.
-    func append(_ batch: RecordBatch, source hash: String) throws(ColumnarError) {
+    /// Replaced files (`replacing`, content hashes): each part of `existing` holding their rows is
+    /// rewritten without them, and the old part dropped at commit.
+    func prepare(replacing: Set<String>, existing: DatasetManifest?) throws(ColumnarError) {
+        guard !replacing.isEmpty, let existing else { return }
+        for (_, file) in existing.allFiles where file.source.hasPrefix(Self.labelPrefix) {
+            let path = txn.store.datasetPath(txn.dataset) + "/" + file.path
+            if try carryOver(part: path, removing: replacing) { txn.replaceSource(contentHash: file.source) }
+        }
+    }
+
+    /// A source's rows share the call's parts: one part is reported for a source with rows.
+    func extent(label: String, rowsStored: Int) -> (parts: Int, days: Int) { (rowsStored > 0 ? 1 : 0, 0) }
+
+    /// Appends parsed catalogue rows (`SparkifySchemas.songSchema`) of the source whose content
+    /// hash is `hash` (its label: songs are identified before they are read).
+    func append(_ batch: RecordBatch, label hash: String) throws(ColumnarError) {
         guard batch.rowCount > 0 else { return }
         var column = StringColumn()
         let bytes = Array(hash.utf8)

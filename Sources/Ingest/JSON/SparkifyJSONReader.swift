@@ -61,6 +61,18 @@ public struct SparkifyJSONReader: Sendable {
     /// Parses one file, calling `onBatch` with each batch of accepted rows (at least every
     /// `batchRows` rows and once at the end when rows remain) and `onProgress` with the bytes read
     /// so far. Returns the rejected records. Throws only when the file cannot be read.
+    /// (`read(path:name:onBatch:onRejects:onProgress:)` with the rejects collected.)
+    public func read(path: String, name: String? = nil, onBatch: (RecordBatch) throws -> Void,
+                     onProgress: (Int) -> Void = { _ in }) throws -> [JSONReject] {
+        var rejects: [JSONReject] = []
+        try read(path: path, name: name, onBatch: onBatch, onRejects: { rejects += $0 }, onProgress: onProgress)
+        return rejects
+    }
+
+    /// Parses one file, calling `onBatch` with each batch of accepted rows (at least every
+    /// `batchRows` rows and once at the end when rows remain), `onRejects` with the records
+    /// rejected since the previous call (after each read), and `onProgress` with the bytes read so
+    /// far (after each read). Throws when the file cannot be read, or what a callback throws.
     ///
     /// The file is read in `chunkBytes` reads appended to the unparsed rest of the previous one;
     /// `JSONObjectStream.parseAvailable` parses what is settled and the rest waits for the next
@@ -70,7 +82,7 @@ public struct SparkifyJSONReader: Sendable {
     /// `name`: the source named in rejects (default `path`; a spooled stream's copy is read
     /// under the stream's name).
     public func read(path: String, name: String? = nil, onBatch: (RecordBatch) throws -> Void,
-                     onProgress: (Int) -> Void = { _ in }) throws -> [JSONReject] {
+                     onRejects: ([JSONReject]) throws -> Void, onProgress: (Int) throws -> Void) throws {
         let sourceName = name ?? path
         let handle: ReadHandle
         do { handle = try ReadHandle(path: path) } catch { throw IngestError.io(source: path, reason: error.description) }
@@ -100,14 +112,17 @@ public struct SparkifyJSONReader: Sendable {
                 atFileStart = false
                 pending.removeFirst(consumed)
             }
+            if !rejects.isEmpty {
+                try onRejects(rejects)
+                rejects.removeAll(keepingCapacity: true)
+            }
             if builder.rowCount >= batchRows || (atEnd && builder.rowCount > 0) {
                 try onBatch(try builder.finish())
             }
-            onProgress(offset - pending.count)
+            try onProgress(offset - pending.count)
             if atEnd { break }
         }
         if builder.rowCount > 0 { try onBatch(try builder.finish()) }
-        return rejects
     }
 
     /// The most unparsed bytes held while waiting for an object's end: 256 MiB (a constant, so

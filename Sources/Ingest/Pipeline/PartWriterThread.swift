@@ -8,7 +8,7 @@ import Columnar
 /// written by each thread (and its sorted copy). The first error stops the work; `finish` reports it.
 /// Shared state: the queue and one `LockedValueBox` (the transaction and encoder are shared
 /// as they are: `StoreTransaction.addPart` is thread-safe, the encoder stateless).
-final class PartWriterThread: @unchecked Sendable {
+final class PartWriterThread: PartSink, @unchecked Sendable {
     struct Job: Sendable {
         var buffer: EventBuffer
         var sourceLabel: String
@@ -86,5 +86,12 @@ final class PartWriterThread: @unchecked Sendable {
     func finish() throws(ColumnarError) {
         queue.close()
         if let f = state.withLockedValue(waitingUntil: { $0.finished }, wakingWaiters: false, { $0.failure }) { throw f }
+    }
+
+    /// After a failure: waits for the thread to stop (its error, if any, is the loop's to ignore).
+    func abandon() { try? finish() }
+
+    func extent(label: String, rowsStored: Int) -> (parts: Int, days: Int) {
+        PartFile.extent(transaction.addedParts(source: label))
     }
 }
