@@ -90,5 +90,10 @@ struct IngestCommand: ParsableCommand {
 /// `--format` on the command line: the `InputFormat` spellings. An unknown spelling is refused
 /// before parsing (`ErrorReporting.unknownValueMessage`), with `unknownMessage`.
 extension InputFormat: ExpressibleByArgument {
+    /// Not listed again by the help (its text names the formats, as before the enum); shell
+    /// completion still offers them.
+    public static var allValueStrings: [String] { [] }
+    public static var defaultCompletionKind: CompletionKind { .list(allCases.map(\.rawValue)) }
+
     static func unknownMessage(_ value: String) -> String { "unknown --format '\(value)' (\(spellings))" }
 }
