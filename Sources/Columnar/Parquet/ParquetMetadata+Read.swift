@@ -8,7 +8,12 @@
 extension FileMetaData {
     /// Decodes a whole footer (the `FileMetaData` bytes, without length and magic).
     package static func decode(footer bytes: [UInt8]) throws(DecodeError) -> FileMetaData {
-        var r = CompactReader(bytes)
+        try decode(footer: bytes, start: 0, end: bytes.count)
+    }
+
+    /// The footer held in `bytes[start..<end]` (a window of a larger read, no copy).
+    package static func decode(footer bytes: [UInt8], start: Int, end: Int) throws(DecodeError) -> FileMetaData {
+        var r = CompactReader(ByteReader(bytes, start: start, end: end))
         return try decode(from: &r, depth: 0)
     }
 

@@ -95,6 +95,15 @@ public protocol RandomAccessObject: AnyObject, Sendable {
     /// Exactly `count` bytes at `offset`; `.corrupt` when the range passes the end.
     func read(offset: Int, count: Int) throws(ColumnarError) -> [UInt8]
     func close()
+    /// Largest gap, in bytes, worth reading through to make two nearby ranges one read (the
+    /// Parquet reader merges a row group's column chunks by it). Default 0: only touching ranges
+    /// merge, as suits a local file; a bucket, where a request costs more than a MiB of bytes,
+    /// says about 1 MiB (arrow-rs `object_store`'s coalescing default).
+    var coalescingGap: Int { get }
+}
+
+extension RandomAccessObject {
+    public var coalescingGap: Int { 0 }
 }
 
 /// A large object being written. Owned by one writer thread. `finish()` makes the object

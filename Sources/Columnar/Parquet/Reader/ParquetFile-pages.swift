@@ -1,21 +1,38 @@
-/// Column-chunk reading: one `pread` of the chunk's bytes, then the page walk.
+/// Column-chunk reading: the chunk's bytes (one ranged read, or a window of a coalesced read of
+/// several chunks of one row group), then the page walk.
 ///
 /// Chunk start = `dictionary_page_offset ?? data_page_offset` (a dictionary page found as the
 /// first page at `data_page_offset`, as legacy writers produce, is accepted too); length =
 /// `total_compressed_size`, checked to lie inside the data region. Pages are walked until the
 /// data pages have delivered `num_values` level entries: DICTIONARY_PAGE (first, at most one),
 /// DATA_PAGE (v1), DATA_PAGE_V2; INDEX_PAGE and unknown page types are skipped by
-/// `compressed_page_size`. A present `crc` is verified over the page body as stored.
+/// `compressed_page_size`. A present `crc` is verified over the page body as stored. A page
+/// never reads past its chunk's end, also inside a coalesced buffer.
 extension ParquetFile {
+    /// A column chunk located and checked against its row group, not yet read.
+    struct ChunkPlan {
+        let meta: ColumnMetaData
+        /// Its bytes in the file, inside the data region.
+        let range: Range<Int>
+    }
+
     func readColumn(rowGroup: Int, descriptor d: ParquetColumnDescriptor) throws(ColumnarError) -> AnyColumn {
         try readColumn(rowGroup: rowGroup, descriptor: d, uuidText: false).column
     }
 
-    /// `uuidText`: decode a BYTE_ARRAY column with `UUIDTextColumnBuilder` (`column` is then
-    /// `.fixedBytes` of width 16 and `raw` the non-canonical texts, nil when there is none).
+    /// Reads (one ranged read) and decodes one chunk.
     func readColumn(rowGroup: Int, descriptor d: ParquetColumnDescriptor,
                     uuidText: Bool) throws(ColumnarError) -> (column: AnyColumn, raw: AnyColumn?) {
-        var location = ParquetLocation(file: path, rowGroup: rowGroup, column: d.name)
+        let plan = try plan(rowGroup: rowGroup, descriptor: d)
+        let (bytes, base) = try fetch(plan.range)
+        return try decode(plan, rowGroup: rowGroup, descriptor: d, uuidText: uuidText,
+                          bytes: bytes, start: plan.range.lowerBound - base)
+    }
+
+    /// Locates the chunk of `d` in `rowGroup` and checks its metadata; throws what reading it
+    /// would throw before any byte is read.
+    func plan(rowGroup: Int, descriptor d: ParquetColumnDescriptor) throws(ColumnarError) -> ChunkPlan {
+        let location = ParquetLocation(file: path, rowGroup: rowGroup, column: d.name)
         let group = metadata.rowGroups[rowGroup]
         let chunk = group.columns[d.leafIndex]
         guard chunk.filePath == nil else {
@@ -34,13 +51,36 @@ extension ParquetFile {
         guard start >= 4, length >= 0, start <= Int64(dataEnd), length <= Int64(dataEnd) - start else {
             throw .corrupt(location, reason: "column chunk [\(start), +\(length)) outside the data region (4..<\(dataEnd))")
         }
-        let bytes = try handle.read(offset: Int(start), count: Int(length))
+        return ChunkPlan(meta: meta, range: Int(start)..<Int(start + length))
+    }
 
+    /// Reads `range` of the file; returns the bytes and the file offset of their first byte.
+    /// When the leading magic was not checked at open, a range starting at byte 4 (the first
+    /// chunk) is read from byte 0 and the magic checked: no extra request.
+    func fetch(_ range: Range<Int>) throws(ColumnarError) -> (bytes: [UInt8], base: Int) {
+        if !headVerified && range.lowerBound == 4 {
+            let bytes = try handle.read(offset: 0, count: range.upperBound)
+            guard bytes[0..<4].elementsEqual("PAR1".utf8) else {
+                throw .corrupt(ParquetLocation(file: path), reason: "missing PAR1 magic")
+            }
+            return (bytes, 0)
+        }
+        return (try handle.read(offset: range.lowerBound, count: range.count), range.lowerBound)
+    }
+
+    /// Decodes the chunk `plan` from `bytes[start..<start + plan.range.count]`.
+    /// `uuidText`: decode a BYTE_ARRAY column with `UUIDTextColumnBuilder` (`column` is then
+    /// `.fixedBytes` of width 16 and `raw` the non-canonical texts, nil when there is none).
+    func decode(_ plan: ChunkPlan, rowGroup: Int, descriptor d: ParquetColumnDescriptor, uuidText: Bool,
+                bytes: [UInt8], start: Int) throws(ColumnarError) -> (column: AnyColumn, raw: AnyColumn?) {
+        var location = ParquetLocation(file: path, rowGroup: rowGroup, column: d.name)
+        let meta = plan.meta
+        let chunkSize = plan.range.count
         var builder = ColumnBuilder(d, uuidText: uuidText)
         let expected = Int(meta.numValues)
         // A hint only: bounded by the chunk's size so a hostile row count cannot reserve much.
-        builder.reserve(rows: min(expected, bytes.count * 16 + 4096))
-        var reader = ByteReader(bytes)
+        builder.reserve(rows: min(expected, chunkSize * 16 + 4096))
+        var reader = ByteReader(bytes, start: start, end: start + chunkSize)
         var page = 0
         var sawDataPage = false
         while builder.rows < expected {

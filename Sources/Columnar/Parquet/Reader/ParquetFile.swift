@@ -5,15 +5,20 @@
 /// * `init` reads only the 8-byte tail and the footer (bounded by the file size), decodes and
 ///   validates it. Bad magic, a truncated file, an inconsistent footer → `.corrupt`;
 ///   encryption (`PARE` magic or `encryption_algorithm`) → `.unsupported`.
-/// * `read(rowGroup:columns:)` reads exactly the bytes of the requested column chunks with
-///   `pread` (never the whole file) and decodes them. The instance is immutable after `init`;
-///   reads may run concurrently from several threads.
+/// * `init` reads the footer with one ranged read of the file's end (`init(object:)`), so a
+///   remote object opens with one request for any footer up to `defaultTailRead`.
+/// * `read(rowGroup:columns:)` reads the bytes of the requested column chunks (never the whole
+///   file): chunks closer than the object's `coalescingGap` are fetched by one ranged read
+///   (`ChunkReads`), then decoded one by one. The instance is immutable after `init`; reads may
+///   run concurrently from several threads.
 /// * Columns whose type we do not read (INT96, DECIMAL, nested, REPEATED, …) are absent from
 ///   `schema` and listed in `unsupportedColumns`; reading one by name throws `.unsupported`
 ///   naming it. `columns: nil` reads every column of `schema`.
 /// * Hostile input never traps: every offset, length and count is checked, and each failure is
 ///   `ColumnarError.corrupt(ParquetLocation(file:rowGroup:column:page:), reason:)`. Memory per
-///   column read is bounded by `maxRowGroupRows` (a row group above it is `.unsupported`).
+///   column read is bounded by `maxRowGroupRows` (a row group above it is `.unsupported`); a
+///   row-group read holds the compressed bytes of the requested chunks (plus gaps below
+///   `coalescingGap`) until its last column is decoded.
 ///
 /// ### Type mapping
 /// BOOLEAN → bool; INT32 (none, INT_8/16/32, INT(≤32, signed)) → int32; INT32 DATE → date;
@@ -28,10 +33,14 @@ public final class ParquetFile: @unchecked Sendable {
     /// Columns present in the file that cannot be read, with the reason (name → feature).
     public let unsupportedColumns: [String: String]
 
-    let handle: ReadHandle
+    /// The bytes: a local file (`ReadHandle`) or any `ObjectStorage` object.
+    let handle: any RandomAccessObject
     let descriptors: [ParquetColumnDescriptor]
     /// First byte after the column data (start of the footer).
     let dataEnd: Int
+    /// True when the leading `PAR1` was checked at open; otherwise the read of a column range
+    /// starting at byte 4 (the first chunk) is widened to byte 0 and checks it (see `fetch`).
+    let headVerified: Bool
 
     /// Largest page body we decompress (absolute cap against absurd `uncompressed_page_size`).
     static let maxPageSize = 256 << 20
@@ -41,34 +50,67 @@ public final class ParquetFile: @unchecked Sendable {
     /// let a few bytes declare any row count, and decoding allocates per row, so without a cap
     /// a 115-byte file asks for tens of GiB; larger row groups throw `.unsupported`.
     static let maxRowGroupRows = 1 << 26
+    /// Bytes read from the end of the file at open (one ranged read): the 8-byte tail and, for
+    /// any footer up to this size minus 8, the whole footer. Our parts' footers are a few KiB.
+    public static let defaultTailRead = 64 << 10
 
-    /// `pool`: share a bound on open descriptors with other files (see `DescriptorPool`); the
-    /// file's descriptor may then be closed while idle and reopened by the next read.
-    public init(path: String, pool: DescriptorPool? = nil) throws(ColumnarError) {
+    /// A local file. `pool`: share a bound on open descriptors with other files (see
+    /// `DescriptorPool`); the file's descriptor may then be closed while idle and reopened by the
+    /// next read. The leading magic is checked at open (one more 4-byte `pread` when the file is
+    /// longer than the tail read), so every error is raised by `init` as it always was.
+    public convenience init(path: String, pool: DescriptorPool? = nil) throws(ColumnarError) {
+        try self.init(object: try ReadHandle(path: path, pool: pool), verifyHeadAtOpen: true)
+    }
+
+    /// Opens `object` (named `object.name` in errors) with ONE ranged read of its last
+    /// `min(size, tailRead)` bytes; only a footer longer than that costs a second read, of the
+    /// footer's missing start. `verifyHeadAtOpen`: also read the first 4 bytes at open when the
+    /// tail read does not cover them (a second request on a remote object); when false, the
+    /// leading `PAR1` is checked by the read of the first column chunk (which starts at byte 4
+    /// and is then read from byte 0), so a damaged head is still reported, by `read`.
+    /// Errors (`.corrupt`, `.unsupported`, and the object's own read errors) are the same for
+    /// every backend and every `tailRead`.
+    public init(object: any RandomAccessObject, tailRead: Int = ParquetFile.defaultTailRead,
+                verifyHeadAtOpen: Bool = false) throws(ColumnarError) {
+        let path = object.name
         self.path = path
-        let handle = try ReadHandle(path: path, pool: pool)
-        self.handle = handle
-        let size = handle.size
+        self.handle = object
+        let size = object.size
         let location = ParquetLocation(file: path)
         guard size >= 12 else { throw .corrupt(location, reason: "file of \(size) bytes is too short for Parquet") }
-        let head = try handle.read(offset: 0, count: 4)
-        let tail = try handle.read(offset: size - 8, count: 8)
-        let tailMagic = Array(tail[4..<8])
+        let suffixStart = size - min(size, max(tailRead, 12))
+        let suffix = try object.read(offset: suffixStart, count: size - suffixStart)
+        let tail = suffix[(suffix.count - 8)...]
+        let tailMagic = Array(tail[(tail.startIndex + 4)...])
         if tailMagic == Array("PARE".utf8) {
             throw .unsupported(location, feature: "encrypted footer (PARE)")
         }
-        guard head == Array("PAR1".utf8), tailMagic == Array("PAR1".utf8) else {
+        let head: [UInt8]?
+        if suffixStart == 0 {
+            head = Array(suffix[0..<4])
+        } else {
+            head = verifyHeadAtOpen ? try object.read(offset: 0, count: 4) : nil
+        }
+        guard head.map({ $0 == Array("PAR1".utf8) }) ?? true, tailMagic == Array("PAR1".utf8) else {
             throw .corrupt(location, reason: "missing PAR1 magic")
         }
-        let footerLength = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
+        headVerified = head != nil
+        let t = tail.startIndex
+        let footerLength = Int(UInt32(tail[t]) | UInt32(tail[t + 1]) << 8 | UInt32(tail[t + 2]) << 16 | UInt32(tail[t + 3]) << 24)
         guard footerLength > 0, footerLength <= size - 12, footerLength <= Self.maxFooterSize else {
             throw .corrupt(location, reason: "footer length \(footerLength) does not fit the file (\(size) bytes)")
         }
         dataEnd = size - 8 - footerLength
-        let footer = try handle.read(offset: dataEnd, count: footerLength)
+        // The footer as a window of one buffer: the suffix, or the missing start + the suffix.
+        let footerBytes: [UInt8], footerStart: Int
+        if dataEnd >= suffixStart {
+            (footerBytes, footerStart) = (suffix, dataEnd - suffixStart)
+        } else {
+            (footerBytes, footerStart) = (try object.read(offset: dataEnd, count: suffixStart - dataEnd) + suffix, 0)
+        }
         let meta: FileMetaData
         do {
-            meta = try FileMetaData.decode(footer: footer)
+            meta = try FileMetaData.decode(footer: footerBytes, start: footerStart, end: footerStart + footerLength)
         } catch {
             throw .corrupt(location, reason: "footer: \(error.reason)")
         }
@@ -123,11 +165,12 @@ public final class ParquetFile: @unchecked Sendable {
             throw .invalidArgument("\(path): row group \(rowGroup) out of range (\(rowGroupCount))")
         }
         let wanted = try resolve(columns)
+        let chunks = try ChunkReads(self, rowGroup: rowGroup, wanted)
         var fields: [Field] = []
         var out: [AnyColumn] = []
-        for d in wanted {
+        for (i, d) in wanted.enumerated() {
             if let split = uuidText, d.name == split.column, d.physical == .byteArray, d.field?.type == .string {
-                let (column, raw) = try readColumn(rowGroup: rowGroup, descriptor: d, uuidText: true)
+                let (column, raw) = try chunks.column(i, uuidText: true)
                 out.append(column)
                 fields.append(Field(d.name, .uuid, nullable: true))
                 if let raw, !wanted.contains(where: { $0.name == split.rawColumn }) {
@@ -136,7 +179,7 @@ public final class ParquetFile: @unchecked Sendable {
                 }
                 continue
             }
-            out.append(try readColumn(rowGroup: rowGroup, descriptor: d))
+            out.append(try chunks.column(i, uuidText: false).column)
             fields.append(d.field!)
         }
         if wanted.isEmpty { return try RecordBatch(schema: Schema([]), columns: []) }
