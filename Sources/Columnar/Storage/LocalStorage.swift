@@ -6,7 +6,8 @@ import Darwin
 
 /// `ObjectStorage` on the local file system: a key is a path below `root`; folders are created
 /// on write and are not objects (`list` returns regular files only, never following a symbolic
-/// link out of the tree). Whole writes go to a hidden temporary beside the object
+/// link out of the tree, and never a writer's hidden temporary). Keys are checked by
+/// `ObjectKey.validate` (`.invalidArgument`), so no key leaves the root. Whole writes go to a hidden temporary beside the object
 /// (`.<name>.tmp-<pid>-<n>`), fsynced, then `rename(2)` (`put`) or `link(2)` (`putIfAbsent`,
 /// atomic create-if-absent: `EEXIST` means another writer won). Every system call goes through
 /// `FileIO`; failures are `.io` naming the path. Memory: none beyond the caller's buffers.
@@ -41,7 +42,7 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
         for name in try FileIO.list(dir) {
             let key = folder.isEmpty ? name : folder + "/" + name
             let full = path(of: key)
-            if FileIO.isSymbolicLink(full) { continue }
+            if FileIO.isSymbolicLink(full) || Self.isTemporaryName(name) { continue }
             switch FileIO.fileType(full) {
             case .regular?:
                 if key.hasPrefix(prefix) { out.append(ObjectInfo(key: key, size: try FileIO.size(full))) }
@@ -56,20 +57,24 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 
     public func size(of key: String) throws(ColumnarError) -> Int? {
+        try ObjectKey.validate(key)
         let p = path(of: key)
         guard FileIO.fileType(p) == .regular else { return nil }
         return try FileIO.size(p)
     }
 
     public func openForReading(_ key: String) throws(ColumnarError) -> any RandomAccessObject {
-        try ReadHandle(path: path(of: key))
+        try ObjectKey.validate(key)
+        return try ReadHandle(path: path(of: key))
     }
 
     public func read(_ key: String) throws(ColumnarError) -> [UInt8] {
-        try FileIO.readAll(path(of: key))
+        try ObjectKey.validate(key)
+        return try FileIO.readAll(path(of: key))
     }
 
     public func put(_ key: String, _ bytes: [UInt8]) throws(ColumnarError) {
+        try ObjectKey.validate(key)
         let final = path(of: key)
         let tmp = try writeTemporary(for: final, bytes)
         do {
@@ -82,6 +87,7 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 
     public func putIfAbsent(_ key: String, _ bytes: [UInt8]) throws(ColumnarError) -> Bool {
+        try ObjectKey.validate(key)
         let final = path(of: key)
         if FileIO.exists(final) || FileIO.isSymbolicLink(final) { return false }
         let tmp = try writeTemporary(for: final, bytes)
@@ -92,16 +98,20 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 
     public func makeWriter(_ key: String) throws(ColumnarError) -> any ObjectWriter {
+        try ObjectKey.validate(key)
         let final = path(of: key)
         try FileIO.makeDirectories(Self.folder(of: final))
         return try LocalObjectWriter(final: final, temporary: Self.temporaryName(for: final), durable: durable)
     }
 
     public func delete(_ key: String) throws(ColumnarError) {
+        try ObjectKey.validate(key)
         try FileIO.remove(path(of: key))
     }
 
     public func move(_ from: String, to: String) throws(ColumnarError) {
+        try ObjectKey.validate(from)
+        try ObjectKey.validate(to)
         let source = path(of: from), target = path(of: to)
         if !FileIO.exists(source) && FileIO.exists(target) { return }
         try FileIO.makeDirectories(Self.folder(of: target))
@@ -124,6 +134,12 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 
     private static let counter = AtomicCounter()
+
+    /// A writer's hidden temporary (`.<name>.tmp-…`): never listed, as a bucket never lists an
+    /// upload in progress.
+    static func isTemporaryName(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.contains(".tmp-")
+    }
 
     /// `.<name>.tmp-<pid>-<n>` beside `final`: hidden (never globbed by Spark, DuckDB or the store).
     static func temporaryName(for final: String) -> String {

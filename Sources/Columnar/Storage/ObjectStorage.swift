@@ -71,6 +71,19 @@ extension ObjectStorage {
     }
 }
 
+/// The key rule of every `ObjectStorage`.
+public enum ObjectKey {
+    /// Throws `.invalidArgument` naming the key unless it is non-empty, `/`-separated, with no
+    /// leading or trailing `/` and no empty, `.` or `..` segment (so a local key never leaves
+    /// its root and a bucket key maps to one object).
+    public static func validate(_ key: String) throws(ColumnarError) {
+        guard !key.isEmpty, !key.split(separator: "/", omittingEmptySubsequences: false)
+            .contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            throw .invalidArgument("invalid object key '\(key)' (empty, or with an empty, '.' or '..' segment)")
+        }
+    }
+}
+
 /// One listed object.
 public struct ObjectInfo: Sendable, Equatable {
     /// The key, relative to the storage's root.
