@@ -303,3 +303,12 @@ public final class WriteHandle: @unchecked Sendable {
 extension ReadHandle: RandomAccessObject {
     public var name: String { path }
 }
+
+/// A handle written in place (standard output, a device or FIFO, a file the caller renames) as
+/// an `ObjectWriter`: `finish()` closes it, `abort()` is `abandon()` (a partial regular file is
+/// removed, a device or FIFO stays).
+extension WriteHandle: ObjectWriter {
+    public var name: String { path }
+    public func finish() throws(ColumnarError) { try close() }
+    public func abort() { abandon() }
+}

@@ -64,11 +64,17 @@ public enum StaleTemporaries {
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 
-    /// The pid of `entry` when it is `.<name><infix><pid>` (digits only), else nil.
+    /// The pid of `entry` when it is `.<name><infix><pid>` or `.<name><infix><pid>-<n>` (digits
+    /// only; the second form is `LocalStorage`'s writers' temporaries), else nil.
     public static func pid(of entry: String, name: String, infix: String) -> Int32? {
         let prefix = "." + name + infix
         guard entry.hasPrefix(prefix) else { return nil }
-        let digits = entry.dropFirst(prefix.count)
+        var digits = entry.dropFirst(prefix.count)
+        if let dash = digits.firstIndex(of: "-") {
+            let n = digits[digits.index(after: dash)...]
+            guard !n.isEmpty, n.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            digits = digits[..<dash]
+        }
         guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int32(digits)
     }

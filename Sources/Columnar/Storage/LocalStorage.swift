@@ -98,10 +98,21 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 
     public func makeWriter(_ key: String) throws(ColumnarError) -> any ObjectWriter {
+        try makeWriter(key, temporaryName: nil)
+    }
+
+    /// `makeWriter` with the temporary's file name chosen by the caller (hidden, in the object's
+    /// folder; e.g. the learning base's `.NAME.tmp-PID`, which `StaleTemporaries` and the
+    /// signal clean-up know). nil: `.NAME.tmp-PID-N`. `createFolders` false: a missing folder
+    /// fails (`.io` "create", ENOENT, naming the temporary) instead of being created — a user's
+    /// output goes into an existing folder only.
+    public func makeWriter(_ key: String, temporaryName: String?, createFolders: Bool = true) throws(ColumnarError) -> LocalObjectWriter {
         try ObjectKey.validate(key)
         let final = path(of: key)
-        try FileIO.makeDirectories(Self.folder(of: final))
-        return try LocalObjectWriter(final: final, temporary: Self.temporaryName(for: final), durable: durable)
+        let folder = Self.folder(of: final)
+        if createFolders { try FileIO.makeDirectories(folder) }
+        let temporary = temporaryName.map { folder == "/" ? "/" + $0 : folder + "/" + $0 } ?? Self.temporaryName(for: final)
+        return try LocalObjectWriter(final: final, temporary: temporary, durable: durable)
     }
 
     public func delete(_ key: String) throws(ColumnarError) {
@@ -147,11 +158,14 @@ public final class LocalStorage: ObjectStorage, @unchecked Sendable {
     }
 }
 
-/// A local object being written: a hidden temporary beside the final path, fsynced and renamed
-/// into place by `finish()`; `abort()` (or dropping it unfinished) removes the temporary.
-/// Owned by one writer thread.
+/// A local object being written: a hidden temporary beside the final path, put in place by
+/// `finish()` — durable: fsync + `rename(2)` + fsync of the folder; not durable (outputs that
+/// can be recomputed): `FileIO.replaceFile`, which spares ext4 flushing the new file before the
+/// rename. `abort()` (or dropping it unfinished) removes the temporary. Owned by one writer thread.
 public final class LocalObjectWriter: ObjectWriter {
     public let name: String
+    /// The hidden temporary being written (for the signal clean-up).
+    public var temporaryPath: String { handle.path }
     private let handle: WriteHandle
     private let durable: Bool
     private var done = false
@@ -172,8 +186,12 @@ public final class LocalObjectWriter: ObjectWriter {
         do {
             if durable { try handle.sync() }
             try handle.close()
-            try FileIO.rename(handle.path, name)
-            if durable { try FileIO.syncDirectory(LocalStorage.folder(of: name)) }
+            if durable {
+                try FileIO.rename(handle.path, name)
+                try FileIO.syncDirectory(LocalStorage.folder(of: name))
+            } else {
+                try FileIO.replaceFile(handle.path, name)
+            }
             done = true
         } catch {
             abort()

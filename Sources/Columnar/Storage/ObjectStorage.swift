@@ -132,6 +132,17 @@ public protocol ObjectWriter: AnyObject {
     func abort()
 }
 
+extension ObjectWriter {
+    /// Writes the bytes of an array.
+    public func write(_ bytes: [UInt8]) throws(ColumnarError) {
+        var failure: ColumnarError?
+        bytes.withUnsafeBytes { raw in
+            do throws(ColumnarError) { try write(raw) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+}
+
 /// Why a remote object store call failed; the CLI maps it to an exit code.
 public enum RemoteFailure: String, Sendable, Equatable {
     /// No such bucket or object (exit 3).

@@ -4,11 +4,12 @@ extension LearningBase {
     /// Computes the Arrow record batches of `chunks` on `workers` threads, each chunk's batches
     /// encoded by its worker (`ArrowChunkSink`, at most `batchRows` rows plus one user's each),
     /// and writes them in chunk order to `handle` as an IPC `flavor` (stream or file), after
-    /// the schema; then the end-of-stream marker (and, for a file, the footer). Closes `handle`.
+    /// the schema; then the end-of-stream marker (and, for a file, the footer). The caller
+    /// finishes `handle` (closing or committing it).
     /// Memory: at most `OutputChunking.arrow.window(workers:)` chunks' encoded batches.
     /// Errors: `.outputNotWritable` naming `path`; the caller removes a partial file.
     static func writeArrow(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                           to handle: WriteHandle, flavor: ArrowIPCWriter.Flavor, batchRows: Int,
+                           to handle: any ObjectWriter, flavor: ArrowIPCWriter.Flavor, batchRows: Int,
                            reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
         let writer: ArrowIPCWriter
         do throws(ColumnarError) {
@@ -49,7 +50,6 @@ extension LearningBase {
         try sequencer.finish(path: path)
         do throws(ColumnarError) {
             try writer.finish()
-            try handle.close()
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }

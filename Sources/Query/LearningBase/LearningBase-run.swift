@@ -115,18 +115,21 @@ extension LearningBase {
                                       workers: chunking.chunkCount(runs: plan.runs, window: window, users: range),
                                       within: range)
         let workerCount = min(workers, chunks.count)
-        let handle: WriteHandle
+        let handle: any ObjectWriter
         do throws(ColumnarError) { handle = try target.open() } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }
+        var finished = false
+        defer { if !finished { handle.abort() } }
         let stats: [ExecutionStats]
         do throws(QueryError) {
             switch format {
             case .csv:
-                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle, reportedAs: path,
-                                     header: header)
+                stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
+                                 named: temp, reportedAs: path, header: header)
             case .parquet:
-                stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle, reportedAs: path)
+                stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
+                                         named: temp, reportedAs: path)
             case .arrow:
                 stats = try writeArrow(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
                                        flavor: ArrowOutput.flavor(for: path), batchRows: arrowBatchRows, reportedAs: path)
@@ -135,12 +138,11 @@ extension LearningBase {
             throw error.relocated(from: temp, to: path)  // messages name the user's output, not the temporary
         }
         PausePoint.reach("learning-base-before-rename")
-        if case .replace(let final, _) = target {
-            do {
-                try FileIO.replaceFile(temp, final)
-            } catch {
-                throw .outputNotWritable(path: path, reason: error.relocated(from: temp, to: path).reason)
-            }
+        do {
+            finished = true
+            try handle.finish()  // close; a local file is renamed into place (FileIO.replaceFile)
+        } catch {
+            throw .outputNotWritable(path: path, reason: error.relocated(from: temp, to: path).reason)
         }
         keepTemp = true  // renamed: nothing left to clean up
         var total = ExecutionStats()
@@ -161,10 +163,11 @@ extension LearningBase {
     }
 
     /// Computes the CSV chunks `chunks` (contiguous increasing user ranges) on `workers` threads
-    /// into the new file `handle`: the header (unless `header` is false), then each chunk's rows
+    /// into the new output `handle` (named `name` in errors): the header (unless `header` is false), then each chunk's rows
     /// in chunk order.
     static func writeCSV(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                         to handle: WriteHandle, reportedAs path: String, header: Bool = true) throws(QueryError) -> [ExecutionStats] {
+                         to handle: any ObjectWriter, named name: String? = nil, reportedAs path: String,
+                         header: Bool = true) throws(QueryError) -> [ExecutionStats] {
         do throws(ColumnarError) {
             if header {
                 var text = ContiguousArray<UInt8>()
@@ -176,7 +179,7 @@ extension LearningBase {
         }
         let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
         let chunking = OutputChunking.csv
-        let writer = OrderedChunkWriter(handle: handle, chunks: chunks.count, window: chunking.window(workers: workers),
+        let writer = OrderedChunkWriter(output: handle, name: name ?? handle.name, chunks: chunks.count, window: chunking.window(workers: workers),
                                           bufferCapacity: chunking.bufferCapacity)
         let stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
             var total = ExecutionStats()
@@ -200,18 +203,17 @@ extension LearningBase {
             return total
         }
         try writer.finish()
-        do { try handle.close() } catch { throw .outputNotWritable(path: path, reason: error.reason) }
         return stats + [shared.warmedStats]
     }
 
     /// Computes the Parquet row groups of `chunks` (one per non-empty chunk) on `workers`
-    /// threads, each encoded by its worker, and appends them in chunk order to the new file
-    /// `handle`, then writes the footer.
+    /// threads, each encoded by its worker, and appends them in chunk order to the new output
+    /// `handle` (named `name` in errors), then writes the footer; the caller finishes `handle`.
     static func writeParquet(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                             to handle: WriteHandle, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+                             to handle: any ObjectWriter, named name: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
         let file: ParquetWriter
         do {
-            file = try ParquetWriter(handle: handle, schema: ParquetOutput.schema, options: ParquetOutput.options)
+            file = try ParquetWriter(writer: handle, name: name, schema: ParquetOutput.schema, options: ParquetOutput.options)
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }

@@ -11,7 +11,7 @@ struct OutputChunk: ~Copyable {
 }
 
 /// Hands out output chunks `0..<count` to workers in increasing order and writes their
-/// finished byte buffers to one `WriteHandle` strictly in chunk order, so several workers fill
+/// finished byte buffers to one `ObjectWriter` strictly in chunk order, so several workers fill
 /// one sequential output stream without a final concatenation (ordering: `OrderedSequencer`).
 ///
 /// Contract:
@@ -28,20 +28,31 @@ struct OutputChunk: ~Copyable {
 /// A worker must `complete` or `fail` every chunk it got from `next()`. Ownership: a buffer
 /// (`RawBytes`, non-copyable) is always in exactly one place — a worker, the sequencer or the
 /// spare pool — and is freed wherever it is dropped, so no path frees one twice or leaks one.
-final class OrderedChunkWriter: Sendable {
+/// `@unchecked Sendable` only for `output` (an `ObjectWriter` is not `Sendable`): the sequencer
+/// lets one thread at a time write, so the output is never used concurrently.
+final class OrderedChunkWriter: @unchecked Sendable {
     private let sequencer: OrderedSequencer<RawBytes>
-    private let handle: WriteHandle
+    private let output: any ObjectWriter
+    /// The output's name in errors.
+    private let name: String
     private let spares: RecyclePool<RawBytes>
     private let initialCapacity: Int
 
     /// The most chunks ever handed out and not yet written (≤ `window`; for tests).
     var maxOutstanding: Int { sequencer.maxOutstanding }
 
-    init(handle: WriteHandle, chunks: Int, window: Int, bufferCapacity: Int = 1 << 20) {
-        self.handle = handle
+    /// `name`: the output in errors (the caller relocates a temporary's name to the user's).
+    init(output: any ObjectWriter, name: String, chunks: Int, window: Int, bufferCapacity: Int = 1 << 20) {
+        self.output = output
+        self.name = name
         sequencer = OrderedSequencer(chunks: chunks, window: window)
         spares = RecyclePool(limit: sequencer.window)
         initialCapacity = bufferCapacity
+    }
+
+    /// A local file written in place, named by its path.
+    convenience init(handle: WriteHandle, chunks: Int, window: Int, bufferCapacity: Int = 1 << 20) {
+        self.init(output: handle, name: handle.path, chunks: chunks, window: window, bufferCapacity: bufferCapacity)
     }
 
     /// The next chunk to compute and an empty buffer for it (nil: no chunk left, or failed).
@@ -52,10 +63,10 @@ final class OrderedChunkWriter: Sendable {
 
     /// Hands back chunk `index` filled; writes every chunk that is now next in order.
     func complete(_ index: Int, _ buffer: consuming RawBytes) {
-        let handle = handle, spares = spares
+        let output = output, name = name, spares = spares
         sequencer.complete(index, buffer, write: { (b: borrowing RawBytes) throws(QueryError) in
-            do throws(ColumnarError) { try handle.write(b.bytes) } catch {
-                throw .outputNotWritable(path: handle.path, reason: error.reason)
+            do throws(ColumnarError) { try output.write(b.bytes) } catch {
+                throw .outputNotWritable(path: name, reason: error.reason)
             }
         }, recycle: { (b: consuming RawBytes) in
             b.removeAll()
@@ -68,8 +79,8 @@ final class OrderedChunkWriter: Sendable {
     /// Keeps the head chunk's buffer small (streaming), so only chunks ahead of it are held.
     func flushIfHead(_ index: Int, _ buffer: inout RawBytes) throws(QueryError) {
         guard try sequencer.isHead(index) else { return }
-        do throws(ColumnarError) { try handle.write(buffer.bytes) } catch {
-            let e = QueryError.outputNotWritable(path: handle.path, reason: error.reason)
+        do throws(ColumnarError) { try output.write(buffer.bytes) } catch {
+            let e = QueryError.outputNotWritable(path: name, reason: error.reason)
             fail(e)
             throw e
         }
@@ -81,6 +92,6 @@ final class OrderedChunkWriter: Sendable {
 
     /// Throws the first error; otherwise checks every chunk was written.
     func finish() throws(QueryError) {
-        try sequencer.finish(path: handle.path)
+        try sequencer.finish(path: name)
     }
 }

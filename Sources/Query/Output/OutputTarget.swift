@@ -45,11 +45,23 @@ enum OutputTarget: Equatable {
         }
     }
 
-    /// Opens the output for sequential writing (created or truncated, except standard output).
-    func open() throws(ColumnarError) -> WriteHandle {
+    /// Opens the output for sequential writing. `replace`: an object of the `LocalStorage` of
+    /// the final file's folder (not durable: outputs are reproducible; a missing folder is an
+    /// error, never created), written to `temporary`
+    /// and put in place by `finish()` (`FileIO.replaceFile`); `direct`: the path itself, created
+    /// or truncated; `standardOutput`: a duplicate of descriptor 1. `finish()` closes the last two.
+    func open() throws(ColumnarError) -> any ObjectWriter {
         switch self {
-        case .standardOutput: try WriteHandle(duplicating: STDOUT_FILENO, name: "standard output")
-        default: try WriteHandle(path: writePath)
+        case .standardOutput:
+            return try WriteHandle(duplicating: STDOUT_FILENO, name: "standard output")
+        case .direct(let path):
+            return try WriteHandle(path: path)
+        case .replace(let final, let temporary):
+            let slash = final.lastIndex(of: "/")
+            let folder = slash.map { $0 == final.startIndex ? "/" : String(final[..<$0]) } ?? "."
+            let name = slash.map { String(final[final.index(after: $0)...]) } ?? final
+            let temporaryName = temporary.lastIndex(of: "/").map { String(temporary[temporary.index(after: $0)...]) } ?? temporary
+            return try LocalStorage(root: folder, durable: false).makeWriter(name, temporaryName: temporaryName, createFolders: false)
         }
     }
 

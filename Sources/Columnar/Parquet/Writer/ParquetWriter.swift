@@ -25,6 +25,8 @@ public final class ParquetWriter {
     private enum Output {
         case file(WriteHandle)
         case memory(MemoryOutput)
+        /// A storage object being written: `close()` writes the footer, the caller `finish()`es.
+        case object(any ObjectWriter)
     }
 
     private final class MemoryOutput {
@@ -62,6 +64,17 @@ public final class ParquetWriter {
         try Self.validate(schema: schema, options: options)
         guard handle.offset == 0 else { throw .invalidArgument("a Parquet file starts at offset 0") }
         try self.init(output: .file(handle), path: handle.path, schema: schema, options: options)
+    }
+
+    /// Writes into `writer` (an object of any `ObjectStorage`, or standard output), starting at
+    /// its offset 0; `name` names it in errors. `close()` writes the footer but does not
+    /// `finish()` the object (the caller does, when the whole output is good); `abandon()` and
+    /// releasing the writer unclosed `abort()` it. Throws as `init(path:)`.
+    public convenience init(writer: any ObjectWriter, name: String, schema: Schema,
+                            options: ParquetWriterOptions = .init()) throws(ColumnarError) {
+        try Self.validate(schema: schema, options: options)
+        guard writer.offset == 0 else { throw .invalidArgument("a Parquet file starts at offset 0") }
+        try self.init(output: .object(writer), path: name, schema: schema, options: options)
     }
 
     private init(output: Output, path: String, schema: Schema, options: ParquetWriterOptions) throws(ColumnarError) {
@@ -261,6 +274,7 @@ public final class ParquetWriter {
     /// Closes the file without a footer and deletes it. Safe to call in any state.
     public func abandon() {
         if case .file(let handle) = output, state != .closed { handle.abandon() }
+        if case .object(let writer) = output { writer.abort() }
         pending.removeAll()
         pendingRows = 0
         state = .failed
@@ -268,6 +282,7 @@ public final class ParquetWriter {
 
     deinit {
         if case .file(let handle) = output, state == .open { handle.abandon() }
+        if case .object(let writer) = output, state == .open { writer.abort() }
     }
 
     private func checkOpen() throws(ColumnarError) {
@@ -285,6 +300,8 @@ public final class ParquetWriter {
             try handle.write(bytes)
         case .memory(let memory):
             memory.sink.append(contentsOf: bytes)
+        case .object(let writer):
+            try writer.write(bytes)
         }
         offset += bytes.count
     }

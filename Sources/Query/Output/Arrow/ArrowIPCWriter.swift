@@ -1,6 +1,6 @@
 import Columnar
 
-/// Writes an Arrow IPC stream or file to a `WriteHandle`, sequentially (no seeking, so a pipe
+/// Writes an Arrow IPC stream or file to an `ObjectWriter`, sequentially (no seeking, so a pipe
 /// works for both):
 ///
 /// * `.stream`: the Schema message, the record batches, the end-of-stream marker.
@@ -16,14 +16,14 @@ final class ArrowIPCWriter {
 
     let schema: Schema
     let flavor: Flavor
-    private let handle: WriteHandle
+    private let handle: any ObjectWriter
     private var blocks: [UInt8] = []
     private var blockCount = 0
     private let start: Int
     private(set) var rowsWritten = 0
 
     /// Writes the opening (file magic, Schema message) at the handle's current offset.
-    init(handle: WriteHandle, schema: Schema, flavor: Flavor) throws(ColumnarError) {
+    init(handle: any ObjectWriter, schema: Schema, flavor: Flavor) throws(ColumnarError) {
         self.handle = handle
         self.schema = schema
         self.flavor = flavor
