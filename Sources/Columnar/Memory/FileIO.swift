@@ -4,9 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Thin, typed wrappers over the POSIX file calls the store and Parquet code need. All system
-/// calls of the Columnar module go through this file; each failure becomes
-/// `ColumnarError.io(path:operation:errno:)`.
+/// Thin, typed wrappers over the POSIX file calls the store and Parquet code need; each failure
+/// becomes `ColumnarError.io(path:operation:errno:)`. Columnar's file-system calls go through
+/// this file (directly, or through `LocalStorage`, the local `ObjectStorage`), except in three
+/// named places: `DescriptorPool` (reopening an evicted descriptor: open/fstat/close under its
+/// lock), `TemporaryFiles.swift` (the stale-temporary sweep's lstat/unlink/rename, and the
+/// signal-time helpers kill/write/pause) and `StoreLock` (flock and the lock file). Outside
+/// Columnar, Ingest's `InputReader` (streams: stdin, FIFOs, gzip) and Query's `StarSchemaLake`
+/// still call the system directly; routing them through `ObjectStorage` is the next step.
 public enum FileIO {
     /// The OS error `code` in words, lower case, as `strerror` spells it in the C locale
     /// ("no space left on device", "read-only file system", "is a directory", "permission
