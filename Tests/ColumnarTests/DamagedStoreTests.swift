@@ -48,11 +48,18 @@ final class DamagedStoreTests: XCTestCase {
         return st
     }
 
+    /// The newest manifest version's file of `events` (what readers read; edited in place).
+    private func manifestFile(_ dir: String) throws -> String {
+        let key = try XCTUnwrap(ManifestLog.latest(LocalStorage(root: dir), dataset: "events")).key
+        XCTAssertTrue(key.hasPrefix("events/_manifests/"), key)
+        return dir + "/" + key
+    }
+
     private func editManifest(_ dir: String, _ edit: (inout DatasetManifest) -> Void) throws {
         var m = try XCTUnwrap(Store(readingAt: dir).manifest(dataset: "events"))
         edit(&m)
         let encoder = JSONEncoder()
-        try encoder.encode(m).write(to: URL(fileURLWithPath: dir + "/events/_manifest.json"))
+        try encoder.encode(m).write(to: URL(fileURLWithPath: try manifestFile(dir)))
     }
 
     private func assertDamaged(_ body: @autoclosure () throws -> Any?, naming path: String, _ fragment: String = "",
@@ -82,8 +89,8 @@ final class DamagedStoreTests: XCTestCase {
                     m.pending = asDelete ? PendingOperations(renames: [], deletes: [path])
                         : PendingOperations(renames: [.init(from: path, to: "events/date=2019-10-01/x.parquet")], deletes: [])
                 }
-                assertDamaged(try Store(path: dir), naming: dir + "/events/_manifest.json", "leaves its dataset folder")
-                assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "/events/_manifest.json")
+                assertDamaged(try Store(path: dir), naming: try manifestFile(dir), "leaves its dataset folder")
+                assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir))
                 XCTAssertEqual(try FileIO.readAll(victim), Array("keep me".utf8), path)
             }
         }
@@ -96,7 +103,7 @@ final class DamagedStoreTests: XCTestCase {
             let dir = root + "/s\(k)"
             try makeStore(dir)
             try editManifest(dir) { $0.partitions[0].files[0].path = path }
-            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "events/_manifest.json", "leaves its partition")
+            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir), "leaves its partition")
         }
     }
 
@@ -157,7 +164,7 @@ final class DamagedStoreTests: XCTestCase {
         let tmp = "events/" + part(file.path, hidden: true)
         try FileIO.rename(dir + "/events/" + file.path, dir + "/" + tmp)
         m.pending = PendingOperations(renames: [.init(from: tmp, to: "events/" + file.path)], deletes: [])
-        try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: dir + "/events/_manifest.json"))
+        try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: try manifestFile(dir)))
         try FileIO.remove(dir + "/.lock")
         let before = snapshot(dir)
         let reader = try Store(readingAt: dir)
@@ -199,18 +206,19 @@ final class DamagedStoreTests: XCTestCase {
             let dir = root + "/s\(k)"
             try makeStore(dir, days: [Self.day, Self.day + 1])
             try editManifest(dir, edit)
-            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "events/_manifest.json", fragment)
+            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir), fragment)
         }
     }
 
     func testEmptyTruncatedOrGarbledManifestIsDamagedAndAMissingPartIsNamed() throws {
         let root = try TestPaths.temporaryDirectory(self).path
-        let good = try FileIO.readAll(try { let d = root + "/good"; try makeStore(d); return d }() + "/events/_manifest.json")
+        let good = try FileIO.readAll(try { let d = root + "/good"; try makeStore(d); return try manifestFile(d) }())
         for (k, bytes) in [[], Array(good.prefix(good.count / 2)), Array("{\"x\":1}".utf8), Array(repeating: 0xFF, count: 40)].enumerated() {
             let dir = root + "/s\(k)"
             try makeStore(dir)
-            try FileIO.writeAll(dir + "/events/_manifest.json", bytes)
-            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: dir + "/events/_manifest.json")
+            let file = try manifestFile(dir)
+            try FileIO.writeAll(file, bytes)
+            assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: file)
         }
         let dir = root + "/missing"
         let st = try makeStore(dir)
@@ -227,15 +235,15 @@ final class DamagedStoreTests: XCTestCase {
         var dir = root + "/day"
         try makeStore(dir, days: [Self.day, Self.day + 1])
         try editManifest(dir) { $0.partitions[0].day = Self.day + 1 }
-        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "events/_manifest.json", "whose day says")
+        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir), "whose day says")
         dir = root + "/twice"
         try makeStore(dir)
         try editManifest(dir) { $0.partitions[0].files.append($0.partitions[0].files[0]) }
-        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "events/_manifest.json", "twice")
+        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir), "twice")
         dir = root + "/key"
         try makeStore(dir)
         try editManifest(dir) { $0.partitions.append($0.partitions[0]) }
-        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: "events/_manifest.json", "twice")
+        assertDamaged(try Store(readingAt: dir).manifest(dataset: "events"), naming: try manifestFile(dir), "twice")
     }
 
     func testFootersAreCheckedAgainstTheManifest() throws {

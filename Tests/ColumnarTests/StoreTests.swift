@@ -33,7 +33,7 @@ final class StoreTests: XCTestCase {
         XCTAssertTrue(URL(fileURLWithPath: r.temporaryPath).lastPathComponent.hasPrefix("."))
         let t0 = 18170 * CivilTime.microsPerDay  // times inside the partition's day (the manifest is validated)
         txn.addPart(r, rows: 3, bytes: 3, source: "h1", minTime: t0 + 1, maxTime: t0 + 2)
-        // A new dataset's manifest is written empty by `begin` (so that recovery knows the folder).
+        // A new dataset's version 1 is written empty by `begin` (so that recovery knows the folder).
         XCTAssertEqual(try st.manifest(dataset: "ds")?.allFiles.count, 0, "nothing visible before commit")
         try txn.commit(sources: [record("h1")])
         let m = try XCTUnwrap(st.manifest(dataset: "ds"))
@@ -68,7 +68,9 @@ final class StoreTests: XCTestCase {
         m.sources = [record("h")]
         m.pending = PendingOperations(renames: [.init(from: "ds/date=2019-10-01/.part-a.parquet.tmp",
                                                       to: "ds/date=2019-10-01/part-a.parquet")], deletes: [])
-        try st.writeManifest(m, tag: "t")
+        // Written by a format 1 build: the single `_manifest.json`, no version log.
+        m.formatVersion = 1
+        try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: dir + "/ds/_manifest.json"))
         // An interrupted commit that never reached its commit point, in a fresh partition.
         try FileIO.makeDirectories(dir + "/ds/date=2019-10-09")
         try FileIO.writeAll(dir + "/ds/date=2019-10-09/.part-b.parquet.tmp", [9])
@@ -77,16 +79,22 @@ final class StoreTests: XCTestCase {
         let after = try XCTUnwrap(reopened.manifest(dataset: "ds"))
         XCTAssertNil(after.pending)
         XCTAssertEqual(try FileIO.readAll(dir + "/ds/date=2019-10-01/part-a.parquet"), [7])
-        XCTAssertEqual(files(dir + "/ds"), ["_manifest.json", "date=2019-10-01", "date=2019-10-01/part-a.parquet"])
+        // Rolled forward into version 1 of the log (the upgrade), `_manifest.json` its copy.
+        XCTAssertEqual(files(dir + "/ds"), ["_manifest.json", "_manifests", "_manifests/0000000001.json",
+                                            "date=2019-10-01", "date=2019-10-01/part-a.parquet"])
+        XCTAssertEqual(after.version, 1)
+        XCTAssertEqual(after.formatVersion, StoreFormat.current)
+        XCTAssertEqual(try JSONDecoder().decode(DatasetManifest.self, from: Data(contentsOf: URL(fileURLWithPath: dir + "/ds/_manifest.json"))), after)
     }
 
-    func testReadersDoNotRecoverWhileAWriterHoldsTheLock() throws {
+    func testAWriterOpeningBesideALiveWriterKeepsItsFiles() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
         let st = try Store(path: dir, create: true)
         let txn = try st.begin(dataset: "ds", schema: schema)
         let r = try txn.reservePart(partitionKey: "date=2019-10-01", day: 18170)
         try FileIO.writeAll(r.temporaryPath, [1])
-        _ = try Store(path: dir)  // a reader opening meanwhile must not delete the writer's file
+        _ = try Store(path: dir)  // a writer opening meanwhile must not delete the live writer's file
+        _ = try st.begin(dataset: "ds", schema: schema).abandon()  // nor one beginning (shared lock, age rule)
         XCTAssertTrue(FileIO.exists(r.temporaryPath))
         txn.addPart(r, rows: 1, bytes: 1, source: "h", minTime: nil, maxTime: nil)
         try txn.commit(sources: [record("h")])

@@ -57,7 +57,8 @@ final class IngestCommandTests: XCTestCase {
 
     func testKillAtNamedPointsLeavesStoreConsistentAndRerunCompletes() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
-        for point in ["after-first-part", "before-commit", "commit-before-manifest", "commit-after-manifest", "commit-mid-renames"] {
+        for point in ["after-first-part", "before-commit", "commit-before-manifest", "commit-after-manifest", "commit-mid-renames",
+                      "commit-before-clean"] {
             let store = dir + "/" + point
             // A committed first source, then a crashing second ingest.
             XCTAssertEqual(try run(["ingest", TestPaths.fixture("rees46/cosmetics-2019-Oct-sample.csv").path,
@@ -66,7 +67,7 @@ final class IngestCommandTests: XCTestCase {
             let crashed = try run(["ingest", Self.octHead, "--store", store, "--quiet"], env: ["EXTRACT_TEST_ABORT_AT": point])
             XCTAssertNotEqual(crashed.status, 0, point)
             let after = try assertConsistent(store)
-            let committed = point == "commit-after-manifest" || point == "commit-mid-renames"
+            let committed = point.hasPrefix("commit-") && point != "commit-before-manifest"
             XCTAssertEqual(after, committed ? before + 17_434 : before, point)
             let rerun = try run(["ingest", Self.octHead, "--store", store, "--quiet"])
             XCTAssertEqual(rerun.status, 0, rerun.err)

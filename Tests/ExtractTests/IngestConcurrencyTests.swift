@@ -7,9 +7,11 @@ import Columnar
 import TestSupport
 
 /// `extract ingest` run as real processes against streams and each other (issue #13: #4, #6,
-/// #10): two ingests of one file started together commit once; named pipes and `<(...)` are
-/// read as streams (CSV and Sparkify logs), never hang holding the store lock; an ingest that
-/// waits for the lock says so and for whom.
+/// #10; issue #17 §4): ingests of different files into one store run at once and store each
+/// once; two ingests of one file started together commit once; a writer killed beside a live
+/// one loses nothing; named pipes and `<(...)` are read as streams (CSV and Sparkify logs),
+/// never hang; an ingest that waits for the lock (held exclusive by an older `extract`) says so
+/// and for whom.
 final class IngestConcurrencyTests: XCTestCase {
     static let octHead = TestPaths.fixture("rees46/2019-Oct-head.csv").path
     static let logs = TestPaths.fixture("sparkify/log_data/2018/11/2018-11-30-events.json").path
@@ -66,6 +68,94 @@ final class IngestConcurrencyTests: XCTestCase {
             XCTAssertEqual(m.totalRows, m.sources[0].rowsStored, "round \(round)")
             XCTAssertTrue((errA + errB).contains("already ingested"), "round \(round): \(errA) \(errB)")
         }
+    }
+
+    /// Three files whose lines interleave (so they share every day), each big enough that the
+    /// ingests overlap: lines k, k+3, k+6, … of the sample, repeated `copies` times.
+    private func interleavedInputs(_ dir: String, copies: Int) throws -> [String] {
+        let lines = try Data(contentsOf: URL(fileURLWithPath: Self.octHead)).split(separator: 0x0A)
+        let header = lines[0]
+        let body = lines.dropFirst().dropLast()  // the sample's last line is cut off (rejected)
+        return try (0..<3).map { k in
+            var out = Data(header + [0x0A])
+            for _ in 0..<copies {
+                for (i, line) in body.enumerated() where i % 3 == k { out.append(line); out.append(0x0A) }
+            }
+            let path = dir + "/part\(k).csv"
+            try out.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+    }
+
+    /// Runs `extract ingest` of each input into `store`, all at once; returns their stderr.
+    private func ingestConcurrently(_ inputs: [String], store: String, env: [String: String] = [:]) throws
+        -> [(status: Int32, err: String)] {
+        let runs = try inputs.map { try CLITests.start(["ingest", "--store", store, "--quiet", $0], env: env) }
+        return runs.map { r in
+            let err = String(decoding: r.err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            _ = r.out.fileHandleForReading.readDataToEndOfFile()
+            r.process.waitUntilExit()
+            return (r.process.terminationStatus, err)
+        }
+    }
+
+    /// Rows per partition, from the manifest.
+    private func rowsPerDay(_ m: DatasetManifest) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: m.partitions.map { ($0.key, $0.rows) })
+    }
+
+    /// Three `extract ingest` of different files into one store at once, several rounds: every
+    /// source exactly once, rows = their sum, the same rows per day as ingesting them one after
+    /// the other, and `info --check` finds nothing wrong. (Before the versioned commit they took
+    /// turns on the lock; now they commit concurrently and rebase.)
+    func testConcurrentIngestsOfDifferentFilesStoreEachOnce() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let inputs = try interleavedInputs(dir, copies: 3)
+        let sequential = dir + "/sequential"
+        for input in inputs { XCTAssertEqual(try CLITests.run(["ingest", "--store", sequential, "--quiet", input]).status, 0) }
+        let expected = try XCTUnwrap(try Store(readingAt: sequential).manifest(dataset: "events"))
+        XCTAssertEqual(expected.sources.count, 3)
+        for round in 0..<3 {
+            let store = dir + "/store\(round)"
+            for r in try ingestConcurrently(inputs, store: store) { XCTAssertEqual(r.status, 0, "round \(round): \(r.err)") }
+            let m = try XCTUnwrap(try Store(readingAt: store).manifest(dataset: "events"))
+            XCTAssertEqual(m.sources.map(\.path).sorted(), inputs.sorted(), "round \(round): every source once")
+            XCTAssertEqual(m.totalRows, m.sources.reduce(0) { $0 + $1.rowsStored }, "round \(round)")
+            XCTAssertEqual(m.totalRows, expected.totalRows, "round \(round)")
+            XCTAssertEqual(rowsPerDay(m), rowsPerDay(expected), "round \(round)")
+            XCTAssertNil(m.pending, "round \(round): the last committer cleaned up")
+            let check = try CLITests.run(["info", "--store", store, "--check"])
+            XCTAssertEqual(check.status, 0, "round \(round): \(check.err)")
+            let hidden = (FileManager.default.enumerator(atPath: store)?.allObjects as? [String] ?? []).filter { $0.contains(".tmp") }
+            XCTAssertEqual(hidden, [], "round \(round): temporaries left")
+        }
+    }
+
+    /// A writer killed (kill -9) before its commit point while another ingests beside it: the
+    /// other's commit is whole, the store is at a committed version, the dead writer's
+    /// temporaries are never read and are removed once no writer is alive; its re-run stores it.
+    func testKilledWriterBesideALiveOneLosesNothing() throws {
+        let dir = try TestPaths.temporaryDirectory(self).path
+        let inputs = try interleavedInputs(dir, copies: 3)
+        let store = dir + "/s"
+        let killed = try CLITests.start(["ingest", "--store", store, "--quiet", inputs[0]],
+                                        env: ["EXTRACT_TEST_ABORT_AT": "commit-before-manifest"])
+        let live = try ingestConcurrently([inputs[1]], store: store)
+        _ = killed.err.fileHandleForReading.readDataToEndOfFile()
+        killed.process.waitUntilExit()
+        XCTAssertEqual(killed.process.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(live[0].status, 0, live[0].err)
+        var m = try XCTUnwrap(try Store(readingAt: store).manifest(dataset: "events"))
+        XCTAssertEqual(m.sources.map(\.path), [inputs[1]])
+        XCTAssertEqual(m.totalRows, m.sources[0].rowsStored)
+        XCTAssertEqual(try CLITests.run(["info", "--store", store, "--check"]).status, 0)
+        let rerun = try CLITests.run(["ingest", "--store", store, "--quiet", inputs[0]])
+        XCTAssertEqual(rerun.status, 0, rerun.err)
+        m = try XCTUnwrap(try Store(readingAt: store).manifest(dataset: "events"))
+        XCTAssertEqual(m.sources.map(\.path).sorted(), [inputs[0], inputs[1]].sorted())
+        XCTAssertEqual(m.totalRows, m.sources.reduce(0) { $0 + $1.rowsStored })
+        let hidden = (FileManager.default.enumerator(atPath: store)?.allObjects as? [String] ?? []).filter { $0.contains(".tmp") }
+        XCTAssertEqual(hidden, [], "the dead writer's temporaries are removed")
     }
 
     /// #10: a CSV named pipe is read once, as a stream: all rows stored, no hang.
@@ -144,9 +234,9 @@ final class IngestConcurrencyTests: XCTestCase {
         XCTAssertEqual(m.sources.count, 1, "same content through the pipe: recognised as already ingested")
     }
 
-    /// #10: an ingest that finds the store locked says on stderr that it waits, and for whom
-    /// (the holder's pid and host from the lock file), also with --quiet and for Sparkify
-    /// logs; the lock file then names the new holder.
+    /// #10: an ingest that finds the store locked exclusive (an older `extract`, one writer at a
+    /// time) says on stderr that it waits, and for whom (the holder's pid and host from the lock
+    /// file), also with --quiet and for Sparkify logs; the lock file then names the new holder.
     func testWaitingIngestNamesTheLockHolder() throws {
         let dir = try TestPaths.temporaryDirectory(self).path
         for (k, args) in [["--quiet", Self.octHead], ["--format", "sparkify-logs", "--quiet", Self.logs]].enumerated() {

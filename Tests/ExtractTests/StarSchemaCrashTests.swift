@@ -11,7 +11,7 @@ import XCTest
 final class StarSchemaCrashTests: XCTestCase {
     static var sample: String { TestPaths.fixture("sparkify").path }
     static let ingestPoints = ["after-first-part", "before-commit", "commit-before-manifest", "commit-after-manifest",
-                               "commit-mid-renames"]
+                               "commit-mid-renames", "commit-before-clean"]
 
     /// Runs the binary with extra environment; returns status, stdout, stderr.
     static func run(_ args: [String], env: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
@@ -63,7 +63,7 @@ final class StarSchemaCrashTests: XCTestCase {
                                        env: ["EXTRACT_TEST_ABORT_AT": point])
             XCTAssertEqual(crashed.status, 9, "\(point): killed by SIGKILL \(crashed.err)")
             let after = try Self.assertConsistent(store, dataset: "sparkify_log", glob: "*/*.parquet")
-            let committed = point == "commit-after-manifest" || point == "commit-mid-renames"
+            let committed = point.hasPrefix("commit-") && point != "commit-before-manifest"
             XCTAssertEqual(after, committed ? 8056 : before, point)
             let rerun = try Self.run(["ingest", "--format", "sparkify-logs", logs, "--store", store, "--quiet"])
             XCTAssertEqual(rerun.status, 0, rerun.err)
@@ -86,7 +86,7 @@ final class StarSchemaCrashTests: XCTestCase {
                                        env: ["EXTRACT_TEST_ABORT_AT": point])
             XCTAssertEqual(crashed.status, 9, "\(point): killed by SIGKILL \(crashed.err)")
             let after = try Self.assertConsistent(store, dataset: "songs", glob: "*.parquet")
-            let committed = point == "commit-after-manifest" || point == "commit-mid-renames"
+            let committed = point.hasPrefix("commit-") && point != "commit-before-manifest"
             XCTAssertEqual(after, committed ? 71 : before, point)
             let rerun = try Self.run(["ingest", "--format", "sparkify-songs", songs, "--store", store, "--quiet"])
             XCTAssertEqual(rerun.status, 0, rerun.err)

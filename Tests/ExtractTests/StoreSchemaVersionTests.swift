@@ -89,7 +89,7 @@ final class StoreSchemaVersionTests: XCTestCase {
         let dir = try TestPaths.temporaryDirectory(self, "schemanewer")
         let store = dir.appendingPathComponent("s").path
         try ingest(store, rowGroupRows: 1024)
-        let manifestPath = store + "/events/_manifest.json"
+        let manifestPath = StoreFiles.latestManifest(store)
         var m = try JSONDecoder().decode(DatasetManifest.self, from: Data(contentsOf: URL(fileURLWithPath: manifestPath)))
         m.schemaVersion = EventsDataset.currentSchemaVersion + 1
         try JSONEncoder().encode(m).write(to: URL(fileURLWithPath: manifestPath))

@@ -77,7 +77,7 @@ final class StoreVerifyCLITests: XCTestCase {
     func testDamagedManifestsExitFourNamingTheManifest() throws {
         let dir = try TestPaths.temporaryDirectory(self, "manifest")
         let store = try goldenStore(dir)
-        let manifest = store + "/events/_manifest.json"
+        let manifest = StoreFiles.latestManifest(store)
         let good = try FileIO.readAll(manifest)
         let victim = dir.appendingPathComponent("victim.txt").path
         try FileIO.writeAll(victim, [1])

@@ -80,7 +80,7 @@ final class ContentHasherTests: XCTestCase {
         XCTAssertTrue(newDigest.hasPrefix("xxh64:"))
         // Rewrite the manifest as an older store wrote it.
         let legacy = hash(Array(text.utf8)).legacyDigest!
-        let manifestPath = store + "/events/_manifest.json"
+        let manifestPath = StoreFiles.latestManifest(store)
         let json = try String(contentsOfFile: manifestPath, encoding: .utf8)
         try json.replacingOccurrences(of: newDigest, with: legacy).write(toFile: manifestPath, atomically: true, encoding: .utf8)
         XCTAssertEqual(try Store(path: store).manifest(dataset: "events")!.sources.map(\.contentHash), [legacy])

@@ -100,3 +100,15 @@ public struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Where a store's manifest is on disk (docs/store-format.md §2), for tests that read or damage
+/// it by hand: the newest version of the dataset's log (`<dataset>/_manifests/<n>.json`), or
+/// `<dataset>/_manifest.json` in a format 1 store.
+public enum StoreFiles {
+    public static func latestManifest(_ store: String, _ dataset: String = "events") -> String {
+        let log = store + "/" + dataset + "/_manifests"
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: log)) ?? [])
+            .filter { $0.count == 15 && $0.hasSuffix(".json") && $0.first!.isNumber }.sorted()
+        return names.last.map { log + "/" + $0 } ?? store + "/" + dataset + "/_manifest.json"
+    }
+}

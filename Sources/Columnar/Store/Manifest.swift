@@ -1,10 +1,17 @@
-/// The manifest of one dataset of a store, `<store>/<dataset>/_manifest.json`: the single
-/// source of truth for which files belong to the dataset. A file under the dataset folder that
+/// The manifest of one dataset of a store, one immutable version of it per commit
+/// (`<store>/<dataset>/_manifests/<version>.json`, see `ManifestLog`; stores of format 1 keep
+/// a single `<dataset>/_manifest.json`): the single source of truth for which files belong to
+/// the dataset. A file under the dataset folder that
 /// the manifest does not list is not part of the dataset (readers must go through the manifest
 /// or through the `*/*.parquet` glob, which never matches the hidden temporary names).
 public struct DatasetManifest: Codable, Sendable, Equatable {
-    /// Layout version of this manifest format.
+    /// Store format version (`StoreFormat`): how manifests are kept and committed and what the
+    /// part files' footers hold. 1: a single `_manifest.json` renamed under a lock; 2:
+    /// versioned manifests created with write-if-absent.
     public var formatVersion: Int
+    /// This manifest's number in the dataset's version log (format 2; it equals the number in
+    /// its file name). nil in format 1 manifests (version 0 of the log).
+    public var version: Int?
     public var dataset: String
     public var schema: Schema
     /// Version of the dataset's schema, as its dataset declares it (for events,
@@ -18,12 +25,15 @@ public struct DatasetManifest: Codable, Sendable, Equatable {
     public var partitions: [PartitionRecord]
     /// Column names each part file is sorted by (e.g. ["user_id", "event_time"]), if any.
     public var sortedBy: [String]?
-    /// Renames and deletions decided by the last commit and not yet known to be applied.
-    /// Non-nil only between a commit point and the end of its roll-forward (see `Store`).
+    /// Moves and deletions decided by the commit that wrote this version and not yet known to
+    /// be applied. Only the latest version's may be unapplied: every writer applies them
+    /// before it commits the next version, which never carries them (a delete that failed is
+    /// carried forward). nil in the clean version a committer writes after applying them.
     public var pending: PendingOperations?
 
     public init(dataset: String, schema: Schema, schemaVersion: Int? = nil, sortedBy: [String]? = nil) {
-        formatVersion = 1
+        formatVersion = StoreFormat.current
+        version = nil
         self.dataset = dataset
         self.schema = schema
         self.schemaVersion = schemaVersion
@@ -124,8 +134,9 @@ public struct SourceRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// File operations a commit decided, in store-relative paths, applied idempotently by the
-/// committer or, after a crash, by the next `Store` open (roll forward).
+/// File operations a commit decided, in store-relative keys, applied idempotently by the
+/// committer or, after a crash, by the next writer (roll forward): a move whose source is gone
+/// is done; a delete of a missing file is done.
 public struct PendingOperations: Codable, Sendable, Equatable {
     public struct Rename: Codable, Sendable, Equatable {
         public var from: String

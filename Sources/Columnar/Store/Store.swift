@@ -1,111 +1,139 @@
 import Foundation
 
-/// A folder of datasets, each a Hive-partitioned Parquet dataset with a JSON manifest:
+/// A store: datasets, each a Hive-partitioned Parquet dataset with a log of manifest versions,
+/// kept in any `ObjectStorage` (a local folder or a bucket):
 ///
 /// ```
-/// <store>/.lock                                  flock: one writer at a time
-/// <store>/<dataset>/_manifest.json               the commit record (DatasetManifest)
+/// <store>/.lock                                        local stores only: writers hold it shared (`StoreLock`)
+/// <store>/<dataset>/_manifests/<10-digit n>.json        manifest version n, the commit record (`ManifestLog`)
+/// <store>/<dataset>/_manifest.json                     a copy of a recent version (for people, older builds)
 /// <store>/<dataset>/date=YYYY-MM-DD/part-<txn>-<n>.parquet
-/// <store>/<dataset>/date=YYYY-MM-DD/.part-<txn>-<n>.parquet.tmp   being written (never globbed)
-/// <store>/_rejects/<dataset>-<txn>-<n>.csv       lines not stored as is
+/// <store>/<dataset>/date=YYYY-MM-DD/.part-<txn>-<n>.parquet.tmp   written, not yet moved (never globbed)
+/// <store>/_rejects/<dataset>-<txn>-<n>.csv             lines not stored as is
 /// ```
 ///
-/// Commit protocol (see `StoreTransaction.commit`): parts and rejects are written under hidden
-/// `.tmp` names and fsynced; the new manifest, listing the final names plus the pending renames
-/// and deletions, is written to a temporary file, fsynced and renamed over `_manifest.json`
-/// (the commit point); then the renames/deletions are applied and the manifest rewritten
-/// without them. Opening a store (when no writer holds the lock) rolls a commit interrupted
-/// after its commit point forward, and deletes temporary files no manifest refers to (a commit
-/// interrupted before its commit point, which is thereby rolled back). So after a crash at any
-/// moment, the store is the one before the call or the one after it.
+/// Commit protocol (`StoreTransaction.commit`), lock-free and rename-free, so that it works on a
+/// bucket and lets any number of writers (processes, Spark tasks) write one dataset at once: a
+/// writer starts from the newest version N; its parts and rejects are written whole under
+/// hidden `.tmp` keys; the commit point is creating version N+1 with `putIfAbsent`, listing the
+/// final names plus the pending moves (hidden → final) and deletions. When another writer
+/// created N+1 first, the commit re-reads it, drops its own sources that are now committed
+/// (reported as skipped, never stored twice), rebases its parts on it and tries N+2, a bounded
+/// number of times. After its commit point the writer applies the moves and deletions
+/// (idempotent) and creates a clean version without them; whoever commits next applies them
+/// first anyway, so only the newest version's pending operations may be unapplied, and readers
+/// resolve its parts under either name (`partKey`).
 ///
-/// Readers never take the lock and never write: `Store(readingAt:)` opens a store without write
-/// access (no `.lock`, no recovery); they read `_manifest.json`, which is always complete
-/// (rename is atomic), and resolve a part whose commit is not yet rolled forward to its
-/// temporary name (`partPath`). Recovery only ever touches folders holding a `_manifest.json`
-/// (datasets) and never follows a symbolic link. Every manifest read is validated
-/// (`ManifestCheck`): a damaged one throws `.damaged` naming it. Thread safety: a `Store`
-/// value may be shared; transactions are single-writer.
+/// Readers never write: `Store(readingAt:)` opens a store with no write access needed; they
+/// read the newest version, which is always whole (`putIfAbsent` creates objects whole).
+/// Writers (`Store(path:)`, `begin`) apply the newest version's pending operations and clean
+/// up orphans (temporaries of writers that crashed before their commit point): every one when
+/// the local lock proves no writer alive, else only those older than `StoreRecovery.orphanAge`
+/// (by the time in their transaction id). Clean-up touches only datasets (folders holding a
+/// manifest) and never follows a symbolic link. Every manifest read is validated
+/// (`ManifestCheck`): a damaged one throws `.damaged` naming it.
+///
+/// Format 1 stores (one `_manifest.json`, renamed under an exclusive lock) are read as version
+/// 0; the first write creates version 1 and rewrites `_manifest.json` as its copy (format 2, so
+/// an older `extract` refuses it instead of reading stale data). Thread safety: a `Store` may be
+/// shared; transactions are single-writer.
 public final class Store: @unchecked Sendable {
-    public let path: String
+    /// Where the store's objects live.
+    public let storage: any ObjectStorage
+    /// The local implementation when the store is a local folder (symbolic-link checks, the
+    /// lock, empty folders); nil for a bucket.
+    let local: LocalStorage?
     /// Opened by `init(readingAt:)`: never writes.
     public let isReadOnly: Bool
 
-    /// Opens the store at `path` for writing (creating the folder when `create`), recovering
-    /// interrupted commits when no other process is writing. Throws `.store` when it does not
-    /// exist. Verbs that only read use `init(readingAt:)`.
+    /// The store's location, for messages (a folder path, or `s3://bucket/prefix`).
+    public var path: String { storage.location }
+
+    /// Opens the local store at `path` for writing (creating the folder when `create`),
+    /// completing interrupted commits and cleaning up orphans (`recover`). Throws `.store` when
+    /// it does not exist. Verbs that only read use `init(readingAt:)`.
     public convenience init(path: String, create: Bool = false) throws(ColumnarError) {
-        try self.init(path, create: create, readOnly: false)
-        // Recovery needs the writer lock; a busy store (a writer is running and will finish its
-        // own commit) or a read-only one (no lock file can be created) is opened as it is.
-        if let lock = try? StoreLock(storePath: self.path, wait: false) {
-            defer { lock.unlock() }
-            try recover()
-        }
+        try self.init(storage: LocalStorage(root: path), readOnly: false, create: create)
     }
 
-    /// Opens the store at `path` for reading only: nothing in it is created, written or
-    /// removed (not even `.lock`), so a read-only store or one a writer is using works.
+    /// Opens the local store at `path` for reading only: nothing in it is created, written or
+    /// removed (not even `.lock`), so a read-only store or one writers are using works.
     /// Throws `.store` when it does not exist.
     public convenience init(readingAt path: String) throws(ColumnarError) {
-        try self.init(path, create: false, readOnly: true)
+        try self.init(storage: LocalStorage(root: path), readOnly: true)
     }
 
-    private init(_ path: String, create: Bool, readOnly: Bool) throws(ColumnarError) {
-        var p = path
-        while p.count > 1, p.hasSuffix("/") { p.removeLast() }
-        self.path = p
+    /// Opens the store kept in `storage`. A local one must be a folder (created when `create`);
+    /// a bucket store exists as soon as its prefix is given (an empty one has no dataset).
+    /// Unless `readOnly`, interrupted commits are completed and orphans cleaned up (`recover`).
+    public init(storage: any ObjectStorage, readOnly: Bool, create: Bool = false) throws(ColumnarError) {
+        self.storage = storage
+        local = storage as? LocalStorage
         isReadOnly = readOnly
-        if !FileIO.isDirectory(p) {
-            guard create else { throw .store(path: p, reason: "no store here (run `extract ingest` first)") }
-            try FileIO.makeDirectories(p)
+        if let local, !FileIO.isDirectory(local.root) {
+            guard create, !readOnly else { throw .store(path: local.root, reason: "no store here (run `extract ingest` first)") }
+            try FileIO.makeDirectories(local.root)
+        }
+        if !readOnly {
+            // A read-only folder (no lock file can be created) is opened as it is.
+            let lock = local == nil ? nil : try? StoreLock(storePath: local!.root, mode: .exclusive, wait: false)
+            defer { lock?.unlock() }
+            if local == nil || lock != nil { try recover(everyOrphan: lock != nil) }
         }
     }
 
-    /// Names of the datasets (folders holding a `_manifest.json`), sorted.
+    /// Names of the datasets (folders holding a manifest), sorted.
     public func datasets() throws(ColumnarError) -> [String] {
-        try FileIO.list(path).filter { FileIO.exists(path + "/" + $0 + "/_manifest.json") }.sorted()
+        try ManifestLog.datasets(storage)
     }
 
-    /// Absolute path of a dataset folder.
-    public func datasetPath(_ dataset: String) -> String { path + "/" + dataset }
+    /// A dataset folder's location, for messages (its path in a local store).
+    public func datasetPath(_ dataset: String) -> String { storage.describe(dataset) }
 
-    /// The dataset's manifest, validated (`ManifestCheck`); nil if the dataset does not exist.
-    /// An empty, truncated or undecodable manifest, or one failing validation, throws
-    /// `.damaged(path: <manifest>, …)`; an unreadable one `.io`.
+    /// The dataset's newest manifest, validated (`ManifestCheck`); nil if the dataset does not
+    /// exist. An empty, truncated or undecodable manifest, or one failing validation, throws
+    /// `.damaged(path: <its file>, …)`; an unreadable one `.io`/`.remote`.
     public func manifest(dataset: String) throws(ColumnarError) -> DatasetManifest? {
-        let file = datasetPath(dataset) + "/_manifest.json"
-        guard FileIO.exists(file) else { return nil }
-        try StorePath.checkNoSymlinks(file, under: path)
-        let bytes = try FileIO.readAll(file)
-        let m: DatasetManifest
-        do {
-            m = try JSONDecoder().decode(DatasetManifest.self, from: Data(bytes))
-        } catch {
-            throw .damaged(path: file, problem: bytes.isEmpty ? "is empty (not a manifest)" : "is not a valid manifest: \(Self.describe(error))")
-        }
-        try ManifestCheck.validate(m, folder: dataset, file: file)
-        return m
+        try latest(dataset: dataset)?.manifest
     }
 
-    /// The file to read for part `file` of `manifest`: its final path, or, while the commit
-    /// that added it is not rolled forward yet (a crash after the commit point, or a writer in
-    /// progress), its temporary name. Refuses symbolic links on the way; a part that exists
-    /// under neither name throws `.damaged(path:, problem: "missing")`.
+    /// The newest version: its number (0 for a format 1 store) and manifest.
+    func latest(dataset: String) throws(ColumnarError) -> (version: Int, manifest: DatasetManifest)? {
+        guard StorePath.isPlainName(dataset) else { throw .invalidArgument("'\(dataset)' is not a dataset name") }
+        if let local { try StorePath.checkNoSymlinks(local.path(of: dataset), under: local.root) }
+        guard let (version, key) = try ManifestLog.latest(storage, dataset: dataset) else { return nil }
+        let file = storage.describe(key)
+        if let local { try StorePath.checkNoSymlinks(file, under: local.root) }
+        let bytes = try storage.read(key)
+        return (version, try ManifestLog.decode(bytes, dataset: dataset, version: version, file: file))
+    }
+
+    /// The key to read for part `file` of `manifest`: its final key, or, while the commit that
+    /// added it is not rolled forward yet (a crash after the commit point, or a writer in
+    /// progress), its temporary one. Refuses symbolic links on the way (local); a part that
+    /// exists under neither name throws `.damaged(path:, problem: "missing")`.
+    public func partKey(_ file: PartFile, of manifest: DatasetManifest) throws(ColumnarError) -> String {
+        let final = manifest.dataset + "/" + file.path
+        try checkNoSymlinks(final)
+        if try storage.size(of: final) != nil { return final }
+        if let r = manifest.pending?.renames.first(where: { $0.to == final }) {
+            try checkNoSymlinks(r.from)
+            if try storage.size(of: r.from) != nil { return r.from }
+        }
+        throw .damaged(path: storage.describe(final), problem: "missing")
+    }
+
+    /// The part's full name (its path in a local store), resolved as `partKey`.
     public func partPath(_ file: PartFile, of manifest: DatasetManifest) throws(ColumnarError) -> String {
-        let final = datasetPath(manifest.dataset) + "/" + file.path
-        try StorePath.checkNoSymlinks(final, under: path)
-        if FileIO.exists(final) { return final }
-        let relative = manifest.dataset + "/" + file.path
-        if let r = manifest.pending?.renames.first(where: { $0.to == relative }) {
-            let from = path + "/" + r.from
-            try StorePath.checkNoSymlinks(from, under: path)
-            if FileIO.exists(from) { return from }
-        }
-        throw .damaged(path: final, problem: "missing")
+        storage.describe(try partKey(file, of: manifest))
     }
 
-    /// Absolute paths of a dataset's part files, in partition order.
+    /// Opens part `file` of `manifest` for ranged reads (resolved as `partKey`).
+    public func openPart(_ file: PartFile, of manifest: DatasetManifest) throws(ColumnarError) -> any RandomAccessObject {
+        try storage.openForReading(try partKey(file, of: manifest))
+    }
+
+    /// Full names of a dataset's part files, in partition order.
     public func partPaths(dataset: String) throws(ColumnarError) -> [String] {
         guard let m = try manifest(dataset: dataset) else { return [] }
         var out: [String] = []
@@ -115,30 +143,49 @@ public final class Store: @unchecked Sendable {
 
     /// Starts a write transaction on `dataset` (created with `schema` and `schemaVersion` if
     /// new; an existing dataset must have the same schema and version, nil and 1 being the
-    /// same). Blocks while another writer holds the store lock, after calling `waiting` with one
-    /// line saying so and naming the holder (pid and host). A new dataset gets an empty manifest
-    /// first (removed again if the transaction is abandoned), so that recovery after a crash
-    /// knows the folder is the store's.
+    /// same). Other writers may run at once (see the commit protocol above). On a local store
+    /// the lock is taken shared; it blocks only while a format 1 writer (an older `extract`)
+    /// or a clean-up holds it exclusive, after calling `waiting` with one line naming the
+    /// holder. A new dataset gets an empty version 1 first (removed again if the transaction is
+    /// abandoned and nobody built on it), so that clean-up after a crash knows the folder.
     public func begin(dataset: String, schema: Schema, schemaVersion: Int? = nil, sortedBy: [String]? = nil,
                       waiting: ((String) -> Void)? = nil) throws(ColumnarError) -> StoreTransaction {
         guard !isReadOnly else { throw .invalidArgument("\(path): store opened for reading") }
-        guard let lock = try StoreLock(storePath: path, wait: true, waiting: waiting) else {
-            throw .store(path: path, reason: "store is locked")
+        guard StorePath.isPlainName(dataset), !dataset.hasPrefix("_"), !dataset.hasPrefix(".") else {
+            throw .invalidArgument("'\(dataset)' is not a dataset name")
         }
-        let warnings = try recover()
-        let existing = try manifest(dataset: dataset)
-        if let existing,
-           existing.schema != schema || (existing.schemaVersion ?? 1) != (schemaVersion ?? 1) {
-            lock.unlock()
+        var lock: StoreLock?
+        var warnings: [String] = []
+        if let local {
+            // Exclusive when free (no writer alive: every orphan can go), then shared.
+            if let exclusive = try StoreLock(storePath: local.root, mode: .exclusive, wait: false) {
+                lock = exclusive
+                warnings = try recover(everyOrphan: true)
+                exclusive.downgrade()
+            } else {
+                lock = try StoreLock(storePath: local.root, mode: .shared, wait: true, waiting: waiting)
+                warnings = try recover(everyOrphan: false)
+            }
+        } else {
+            warnings = try recover(everyOrphan: false)
+        }
+        var createdDataset = false
+        var base = try latest(dataset: dataset)
+        if base == nil {
+            var empty = DatasetManifest(dataset: dataset, schema: schema, schemaVersion: schemaVersion, sortedBy: sortedBy)
+            empty.version = 1
+            createdDataset = try createVersion(empty)
+            base = try latest(dataset: dataset)
+        }
+        guard let base else { throw .store(path: datasetPath(dataset), reason: "dataset vanished while it was being created") }
+        let existing = base.manifest
+        if existing.schema != schema || (existing.schemaVersion ?? 1) != (schemaVersion ?? 1) {
+            lock?.unlock()
             throw .store(path: datasetPath(dataset), reason: "dataset exists with a different schema")
         }
-        try FileIO.makeDirectories(datasetPath(dataset))
-        if existing == nil {
-            try writeManifest(DatasetManifest(dataset: dataset, schema: schema, schemaVersion: schemaVersion, sortedBy: sortedBy), tag: "begin")
-        }
         return StoreTransaction(store: self, dataset: dataset, schema: schema, schemaVersion: schemaVersion,
-                                sortedBy: sortedBy, lock: lock,
-                                createdDataset: existing == nil, warnings: warnings)
+                                sortedBy: sortedBy, lock: lock, base: base.version,
+                                createdDataset: createdDataset, warnings: warnings)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -151,106 +198,23 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    // MARK: - manifest I/O and recovery (caller holds the lock)
+    // MARK: - versions
 
-    func writeManifest(_ manifest: DatasetManifest, tag: String) throws(ColumnarError) {
-        let dir = datasetPath(manifest.dataset)
-        let tmp = dir + "/_manifest.json.tmp-" + tag
-        let bytes: [UInt8]
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            bytes = Array(try encoder.encode(manifest))
-        } catch {
-            throw .store(path: dir, reason: "cannot encode manifest: \(error)")
-        }
-        try FileIO.writeAll(tmp, bytes, sync: true)
-        try FileIO.rename(tmp, dir + "/_manifest.json")
-        try FileIO.syncDirectory(dir)
+    /// Creates version `manifest.version` (the commit point) with `putIfAbsent`; false when
+    /// another writer created it first. Then rewrites the `_manifest.json` copy (best effort:
+    /// a copy that cannot be written is no failure of the commit, and under concurrent
+    /// commits it may lag a version behind; nothing reads it).
+    func createVersion(_ manifest: DatasetManifest) throws(ColumnarError) -> Bool {
+        guard let v = manifest.version else { throw .invalidArgument("a manifest version needs a number") }
+        let key = ManifestLog.key(dataset: manifest.dataset, version: v)
+        let bytes = try ManifestLog.encode(manifest, at: storage.describe(key))
+        guard try storage.putIfAbsent(key, bytes) else { return false }
+        try? storage.put(ManifestLog.legacyKey(dataset: manifest.dataset), bytes)
+        return true
     }
 
-    /// Applies pending operations idempotently, then clears them from the manifest. The
-    /// manifest was validated (every path inside its dataset or `_rejects`); symbolic links on
-    /// the way are refused. A rename failure throws (the commit is not complete); a delete that
-    /// fails stays pending (retried by the next writer's recovery) and is returned as a warning:
-    /// the commit stands and the store stays usable.
-    @discardableResult
-    func rollForward(_ manifest: DatasetManifest, tag: String) throws(ColumnarError) -> [String] {
-        guard let pending = manifest.pending else { return [] }
-        var dirs = Set<String>()
-        for (k, r) in pending.renames.enumerated() {
-            let from = path + "/" + r.from, to = path + "/" + r.to
-            try StorePath.checkNoSymlinks(from, under: path)
-            try StorePath.checkNoSymlinks(to, under: path)
-            if FileIO.exists(from) {
-                try FileIO.rename(from, to)
-                dirs.insert(String(to[..<to.lastIndex(of: "/")!]))
-            }
-            if k == 0 { CrashPoint.reach("commit-mid-renames") }
-        }
-        var failed: [String] = [], warnings: [String] = []
-        for d in pending.deletes {
-            let full = path + "/" + d
-            do {
-                try StorePath.checkNoSymlinks(full, under: path)
-                try FileIO.remove(full)
-                dirs.insert(String(full[..<full.lastIndex(of: "/")!]))
-            } catch {
-                failed.append(d)
-                warnings.append("could not remove replaced file \(full) (\(error)); will retry on the next write")
-            }
-        }
-        for d in dirs where FileIO.isDirectory(d) { try FileIO.syncDirectory(d) }
-        var clean = manifest
-        clean.pending = failed.isEmpty ? nil : PendingOperations(renames: [], deletes: failed)
-        try writeManifest(clean, tag: tag)
-        return warnings
-    }
-
-    /// Rolls forward committed work, then deletes temporaries and empty partition folders
-    /// that no manifest refers to. Only dataset folders (holding a `_manifest.json`, neither a
-    /// symbolic link) and the rejects files of those datasets are touched; a temporary that
-    /// cannot be removed is left for the next recovery. Returns warnings (deletes that failed).
-    @discardableResult
-    func recover() throws(ColumnarError) -> [String] {
-        var warnings: [String] = []
-        var datasetNames: [String] = []
-        for name in try FileIO.list(path) where name != "_rejects" {
-            let dir = path + "/" + name
-            guard !FileIO.isSymbolicLink(dir), FileIO.isDirectory(dir), FileIO.exists(dir + "/_manifest.json") else { continue }
-            datasetNames.append(name)
-            for f in try FileIO.list(dir) where f.hasPrefix("_manifest.json.tmp") { try? FileIO.remove(dir + "/" + f) }
-            guard let m = try manifest(dataset: name) else { continue }
-            warnings += try rollForward(m, tag: "recover")
-            let listed = Set(m.allFiles.map { $0.file.path })
-            let keys = Set(m.partitions.map(\.key))
-            // Parts of an unpartitioned dataset (partition key "") sit at the top of its folder.
-            for f in try FileIO.list(dir) where f.hasPrefix(".") && f.hasSuffix(".tmp") && !listed.contains(f)
-                && FileIO.fileType(dir + "/" + f) == .regular && !FileIO.isSymbolicLink(dir + "/" + f) {
-                try? FileIO.remove(dir + "/" + f)
-            }
-            for sub in try FileIO.list(dir) where keys.contains(sub) || sub.hasPrefix("date=") {
-                let partDir = dir + "/" + sub
-                guard !FileIO.isSymbolicLink(partDir), FileIO.isDirectory(partDir) else { continue }
-                var remaining = 0
-                for f in try FileIO.list(partDir) {
-                    if f.hasPrefix(".") && f.hasSuffix(".tmp") && !listed.contains(sub + "/" + f)
-                        && !FileIO.isSymbolicLink(partDir + "/" + f) && (try? FileIO.remove(partDir + "/" + f)) != nil {
-                        continue
-                    }
-                    remaining += 1
-                }
-                if remaining == 0 && !keys.contains(sub) { rmdir(partDir) }
-            }
-        }
-        // Rejects temporaries are named `.<dataset>-<txn>-<n>.csv.tmp`.
-        let rejects = path + "/_rejects"
-        if !datasetNames.isEmpty, !FileIO.isSymbolicLink(rejects), FileIO.isDirectory(rejects) {
-            for f in try FileIO.list(rejects) where f.hasPrefix(".") && f.hasSuffix(".csv.tmp")
-                && datasetNames.contains(where: { f.hasPrefix("." + $0 + "-") }) && !FileIO.isSymbolicLink(rejects + "/" + f) {
-                try? FileIO.remove(rejects + "/" + f)
-            }
-        }
-        return warnings
+    /// Refuses a symbolic link anywhere on `key`'s way (local stores; a bucket has none).
+    func checkNoSymlinks(_ key: String) throws(ColumnarError) {
+        if let local { try StorePath.checkNoSymlinks(local.path(of: key), under: local.root) }
     }
 }

@@ -6,13 +6,16 @@
 /// Adding a version is one line in `fileTypes` (e.g. a version storing `.uuid` columns as
 /// Spark-readable strings: `2: [.uuid: .string]`).
 public enum StoreFormat {
-    /// The version new manifests are written with.
-    public static let current = 1
+    /// The version new manifests are written with. 1: `_manifest.json` renamed under an
+    /// exclusive lock; 2: versioned manifests (`_manifests/<n>.json`) created with
+    /// write-if-absent, any number of writers (`Store`). Part files are the same in both.
+    public static let current = 2
 
     /// Per version: declared column type → the type our reader maps the part file's column to,
     /// where the two differ. Absent types are stored as declared.
     static let fileTypes: [Int: [ColumnType: ColumnType]] = [
         1: [:],  // as declared (user_session: FIXED_LEN_BYTE_ARRAY(16) UUID)
+        2: [:],  // as 1 (only the commit protocol changed)
     ]
 
     /// The time column each dataset is partitioned by (the manifest's minTime/maxTime are its

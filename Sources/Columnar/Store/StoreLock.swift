@@ -4,25 +4,37 @@ import Glibc
 import Darwin
 #endif
 
-/// An advisory `flock` on `<store>/.lock`: exclusive for writers (one ingest at a time) and
-/// for crash recovery. Released by `unlock()` or when the process dies (the kernel drops it,
-/// so a kill -9 never leaves a stale lock).
+/// An advisory `flock` on `<store>/.lock`, local stores only (a bucket has no lock; its writers
+/// rely on the versioned commit alone, see `Store`). It no longer makes writers exclusive:
+/// - every writer holds it **shared** from `begin` to the end of its commit or abandon, so any
+///   number of writers work at once (their commits are serialised by the manifest versions);
+/// - clean-up that removes *every* unreferenced temporary takes it **exclusive without
+///   waiting**: getting it proves that no writer is alive, so no temporary can still be in
+///   use; not getting it, clean-up removes only temporaries old enough (`StoreRecovery`);
+/// - a writer of format 1 (an older `extract`) holds it exclusive for its whole transaction,
+///   so old and new writers never run at once on one store.
+/// The kernel drops it when the process dies, so a kill -9 never leaves a stale lock.
 ///
-/// The holder writes `pid <pid> on <host>` into the file once it has the lock (the content is
-/// information only; the `flock` is the lock), so that a writer that has to wait can say for
-/// whom (`waiting`). Memory: none; one descriptor while held.
+/// The holder writes `pid <pid> on <host>` into the file once it has the lock (information
+/// only), so that a writer that has to wait can say for whom (`waiting`). Memory: none; one
+/// descriptor while held.
 final class StoreLock: @unchecked Sendable {
+    enum Mode { case shared, exclusive }
     private var fd: Int32
+    private(set) var mode: Mode
 
-    /// Opens (creating) the lock file; `wait` false returns nil when another process holds it.
-    /// With `wait`, a busy lock first calls `waiting` (if given) with one line naming the holder,
-    /// then blocks until the lock is free.
-    init?(storePath: String, wait: Bool, waiting: ((String) -> Void)? = nil) throws(ColumnarError) {
+    /// Opens (creating) the lock file and takes it in `mode`; `wait` false returns nil when it
+    /// is busy. With `wait`, a busy lock first calls `waiting` (if given) with one line naming
+    /// the holder, then blocks until it is free.
+    init?(storePath: String, mode: Mode, wait: Bool, waiting: ((String) -> Void)? = nil) throws(ColumnarError) {
         let path = storePath + "/.lock"
+        self.mode = mode
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if fd < 0 && (errno == EACCES || errno == EROFS) { fd = open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw .io(path: path, operation: "create", errno: errno) }
+        let op = mode == .shared ? LOCK_SH : LOCK_EX
         var blocking = false
-        while flock(fd, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {
+        while flock(fd, op | (blocking ? 0 : LOCK_NB)) != 0 {
             if errno == EINTR { continue }
             let e = errno
             if e == EWOULDBLOCK && wait && !blocking {
@@ -36,6 +48,13 @@ final class StoreLock: @unchecked Sendable {
             throw .io(path: path, operation: "lock", errno: e)
         }
         Self.record(fd)
+    }
+
+    /// Exclusive → shared without letting go (other shared holders may then join).
+    func downgrade() {
+        guard fd >= 0, mode == .exclusive else { return }
+        while flock(fd, LOCK_SH) != 0 && errno == EINTR {}
+        mode = .shared
     }
 
     /// The holder's `pid N on HOST` from the lock file, nil when empty or unreadable.
@@ -63,15 +82,4 @@ final class StoreLock: @unchecked Sendable {
     }
 
     deinit { unlock() }
-}
-
-/// Test-only crash injection: when the environment variable `EXTRACT_TEST_ABORT_AT` names a
-/// point, reaching it kills the process with SIGKILL (exactly what `kill -9` does), so tests
-/// can prove crash safety at each step of a commit. Inert otherwise (one `getenv` at start).
-public enum CrashPoint {
-    static let armed: String? = getenv("EXTRACT_TEST_ABORT_AT").map { String(cString: $0) }
-
-    public static func reach(_ name: String) {
-        if let armed, armed == name { kill(getpid(), SIGKILL) }
-    }
 }

@@ -7,7 +7,8 @@ import Columnar
 /// - the transaction: begun once the reader's sources are open (streams are opened before the
 ///   lock, never while holding it), committed once at the end, abandoned on any error — the
 ///   store is then left unchanged (see `Store`); `CrashPoint` "before-commit" just before;
-/// - source identity: the known sources are read under the lock (`commit` checks again). A
+/// - source identity: the known sources are read after `begin`; one committed meanwhile by a
+///   concurrent ingest is found by `commit`, which skips this call's copy (reported skipped). A
 ///   regular file is hashed before it is read when the reader asks for it
 ///   (`identifiesBeforeReading`) or when the manifest has a source of its size; otherwise its
 ///   hash is computed while it is read, under a provisional label, and a source then found
@@ -54,8 +55,8 @@ public struct SourceLoop<Reader: SourceReader> {
 
     private func run(_ sources: [Reader.Source], txn: StoreTransaction, sink: Reader.Sink,
                      started: Double) throws(IngestError) -> IngestReport {
-        // The known sources, read under the lock (a concurrent ingest of the same file commits
-        // first or waits).
+        // The known sources are read after `begin`; a concurrent ingest of the same file that
+        // commits first is found by `commit`, which then skips this one's copy.
         let existing: DatasetManifest?
         do { existing = try store.manifest(dataset: txn.dataset) } catch { throw .columnar(error) }
         let known = Set((existing?.sources ?? []).map(\.contentHash))
@@ -164,6 +165,7 @@ public struct SourceLoop<Reader: SourceReader> {
             let warnings: [String]
             do { warnings = try txn.commit(sources: records) } catch { throw .columnar(error) }
             for w in warnings { options.message?("warning: " + w) }
+            SourceReport.markSkippedAtCommit(&reports, hashes: txn.skippedAtCommit, message: options.message)
         }
         return IngestReport(sources: reports, elapsedSeconds: IngestClock.now() - started)
     }

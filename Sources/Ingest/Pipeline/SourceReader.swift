@@ -32,7 +32,7 @@ public struct DatasetTarget: Sendable {
 /// Owned by the ingest's thread (a sink may run its own writer thread behind it).
 public protocol PartSink: AnyObject {
     /// Called once, before any source is read, with the content hashes this call replaces that
-    /// are known up front, and the manifest read under the lock (nil for a new dataset).
+    /// are known up front, and the manifest read after `begin` (nil for a new dataset).
     func prepare(replacing: Set<String>, existing: DatasetManifest?) throws(ColumnarError)
     /// Completes every part (waiting for a writer thread) and rethrows the first failure.
     func finish() throws(ColumnarError)
