@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Ingest raw dumps into one `extract` store in parallel, one Spark task per dump.
 
-Each task runs `extract ingest FILE --store S --quiet`. The store's commit protocol makes the
-result equal to a sequential ingest of the same files: every ingest writes its day parts
-under new names and commits by renaming the manifest while holding the store's writer lock
-(`<store>/.lock`, a local flock: the store must be on a file system all executors share and
-that honours flock, e.g. one machine or NFSv4), so concurrent tasks parse in parallel and take
-turns only to commit; a source already in the manifest (same content hash) is skipped, so a
-retried task (its first attempt committed, then died) never doubles a source.
+Each task runs `extract ingest FILE --store S --quiet`, all at once. The store's commit protocol
+(docs/store-format.md §5) makes the result equal to a sequential ingest of the same files: every
+ingest writes its day parts under new hidden names and commits by creating the next manifest
+version only if it does not exist yet; when another task committed first it re-reads that
+version and rebases, so tasks convert in parallel with no lock (the store must be on a file
+system all executors share, or a bucket). A source already in the manifest (same content hash),
+or committed meanwhile by another task, is skipped, so a retried task (its first attempt
+committed, then died) never doubles a source.
 
 Usage:
   spark-submit --files extract spark/ingest_spark.py --store /data/store /data/2019-Oct.csv.gz /data/2019-Nov.csv.gz
@@ -18,8 +19,8 @@ Contracts: the same path given twice is ingested once; dumps of equal size (poss
 share one task and run in order, so a copy is skipped, never stored twice. A failed dump fails the job
 with that dump's exit code and the tail of its stderr (other dumps may have committed: re-run
 the same command, committed dumps are skipped). Speculative execution is turned off for this
-job's session when the driver creates it (a speculative copy would only wait on the lock and
-skip). Exit codes: 0 success, 2 usage, else the binary's (3 missing input, 4 corrupt, 6 rejects).
+job's session when the driver creates it (a speculative copy would convert the dump again only
+to be skipped at its commit). Exit codes: 0 success, 2 usage, else the binary's (3 missing input, 4 corrupt, 6 rejects).
 """
 import argparse
 import os
