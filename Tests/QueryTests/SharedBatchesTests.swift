@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// A run that counts how often each batch is loaded (shared by the workers of one execution).
-private final class CountingRun: EventRun, @unchecked Sendable {
+final class CountingRun: EventRun, @unchecked Sendable {
     let inner: any EventRun
     private let lock = NSLock()
     private var loads: [Int]
@@ -23,6 +23,7 @@ private final class CountingRun: EventRun, @unchecked Sendable {
         return try inner.load(batch: batch)
     }
     var loadCounts: [Int] { lock.lock(); defer { lock.unlock() }; return loads }
+    func reset() { lock.lock(); loads = Array(repeating: 0, count: loads.count); lock.unlock() }
 }
 
 /// Workers whose user ranges split a batch decode it once and still produce the same output.
@@ -110,7 +111,7 @@ final class SharedBatchesTests: XCTestCase {
         let ranges = UserSplit.ranges(runs: runs, window: window, workers: 12)
         let shared = SharedBatches(runs: runs, window: window, ranges: ranges)
         XCTAssertGreaterThan(shared.count, 0)
-        DispatchQueue.concurrentPerform(iterations: 4) { i in shared.warm(throughRange: i % 2 == 0 ? ranges.count : 3) }
+        DispatchQueue.concurrentPerform(iterations: 4) { i in shared.warm(throughRange: i % 2 == 0 ? ranges.count : 3, current: 0) }
         var outputs: [Int] = []
         for r in ranges {
             var sink = SinkCounter()

@@ -52,6 +52,25 @@ public struct Bitmap: Sendable, Equatable {
     /// Number of clear bits (nulls, for a validity bitmap).
     public var clearCount: Int { count - setCount }
 
+    /// The bits `range` of this bitmap as a new bitmap of `range.count` bits (bit `i` of the
+    /// result is bit `range.lowerBound + i`), copied a word at a time.
+    public func copying(_ range: Range<Int>) -> Bitmap {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "bitmap range out of range")
+        var out = Bitmap(count: range.count, value: false)
+        let shift = UInt64(range.lowerBound & 63), first = range.lowerBound >> 6
+        words.withUnsafeBufferPointer { src in
+            out.words.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<dst.count {
+                    var w = src[first + k] >> shift
+                    if shift != 0, first + k + 1 < src.count { w |= src[first + k + 1] << (64 - shift) }
+                    dst[k] = w
+                }
+            }
+        }
+        out.clearTail()
+        return out
+    }
+
     public mutating func reserveCapacity(_ bits: Int) { words.reserveCapacity((bits + 63) >> 6) }
 
     private mutating func clearTail() {

@@ -85,7 +85,23 @@ final class EventBatch: Sendable {
         }
         kinds = EventBatch.decodeKinds(batch.column(named: EventColumns.eventType), count: count)
         selection = needsFilter ? WindowFilter.select(t.values, start: window.startMicros, end: window.endMicros) : nil
+        HeldRows.add(count)
     }
+
+    /// A batch from its columns (`slice(_:window:)`); each array holds `count` rows.
+    init(count: Int, userIds: ContiguousArray<Int64>, userValid: Bitmap?, times: ContiguousArray<Int64>,
+         selection: ContiguousArray<UInt64>?, kinds: ContiguousArray<UInt8>, productIds: ContiguousArray<Int64>,
+         productValid: Bitmap?, prices: ContiguousArray<Double>, priceValid: Bitmap?, category: StringSource,
+         brand: StringSource, sessionBytes: ContiguousArray<UInt8>, sessionValid: Bitmap?, sessionRaw: StringSource) {
+        self.count = count
+        self.userIds = userIds; self.userValid = userValid; self.times = times; self.selection = selection
+        self.kinds = kinds; self.productIds = productIds; self.productValid = productValid
+        self.prices = prices; self.priceValid = priceValid; self.category = category; self.brand = brand
+        self.sessionBytes = sessionBytes; self.sessionValid = sessionValid; self.sessionRaw = sessionRaw
+        HeldRows.add(count)
+    }
+
+    deinit { HeldRows.remove(count) }
 
     /// The first row whose user is non-NULL and at least `lower`, by binary search (the rows
     /// are sorted by user_id NULLs first); `count` when there is none. A chunk's cursor starts

@@ -10,7 +10,8 @@ extension LearningBase {
     /// Errors: `.outputNotWritable` naming `path`; the caller removes a partial file.
     static func writeArrow(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
                            to handle: any ObjectWriter, flavor: ArrowIPCWriter.Flavor, batchRows: Int,
-                           reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+                           reportedAs path: String,
+                           maxHeldRows: Int = LearningBase.defaultMaxHeldRows) throws(QueryError) -> [ExecutionStats] {
         let writer: ArrowIPCWriter
         do throws(ColumnarError) {
             writer = try ArrowIPCWriter(handle: handle, schema: ParquetOutput.schema, flavor: flavor)
@@ -18,7 +19,7 @@ extension LearningBase {
             throw .outputNotWritable(path: path, reason: error.reason)
         }
         let box = ArrowWriterBox(writer)
-        let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
+        let shared = SharedBatches(runs: runs, window: window, ranges: chunks, maxHeldRows: maxHeldRows)
         let chunking = OutputChunking.arrow
         let sequencer = OrderedSequencer<[ArrowEncodedBatch]>(chunks: chunks.count, window: chunking.window(workers: workers))
         let pool = ArrowBufferPool(limit: chunking.window(workers: workers) + workers)
@@ -26,7 +27,7 @@ extension LearningBase {
             var total = ExecutionStats()
             var columns = OutputColumns()
             while let c = sequencer.next() {
-                shared.warm(throughRange: c + chunking.warmLookahead)
+                shared.warm(throughRange: c + chunking.warmLookahead, current: c)
                 var sink = ArrowChunkSink(batchRows: batchRows, path: path, pool: pool)
                 swap(&sink.columns, &columns)  // lent to the sink, taken back (emptied by flush) below
                 defer { swap(&sink.columns, &columns) }

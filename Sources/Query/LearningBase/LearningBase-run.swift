@@ -68,9 +68,11 @@ extension LearningBase {
     /// Temporaries: stale `.NAME.tmp-PID` files of dead runs beside the output are removed first;
     /// this run's temporary is registered with `InterruptCleanup` (removed on SIGINT/SIGTERM).
     /// A window without data is not an error: a header-only output and a warning.
-    /// Memory: per worker, one decoded row group per store file in the window plus one user;
-    /// at most `OutputChunking.window(workers:)` chunk results (texts, encoded row groups or
-    /// encoded record batches).
+    /// Memory: the decoded rows `SharedBatches` holds: about `maxHeldRows` (the row groups of a
+    /// window whose candidate rows exceed it are decoded in several passes, each keeping only
+    /// its users' rows; see there), plus a decoded row group per decode in flight, plus one
+    /// user; at most `OutputChunking.window(workers:)` chunk results (texts, encoded row groups
+    /// or encoded record batches).
     ///
     /// `users` (`--users LO:HI`) restricts the output to that shard of users: row groups whose
     /// user_id statistics miss it are never decoded, rows outside it are skipped. `header` false
@@ -78,7 +80,8 @@ extension LearningBase {
     /// shards, appended in range order after one header, are byte for byte the whole output.
     public static func run(store: String, window: TimeWindow, output: String? = nil, format: OutputFormat? = nil,
                            workers: Int = 2, users: UserRange = .all, header: Bool = true,
-                           arrowBatchRows: Int = ArrowOutput.batchRows) throws(QueryError) -> LearningBaseReport {
+                           arrowBatchRows: Int = ArrowOutput.batchRows,
+                           maxHeldRows: Int = LearningBase.defaultMaxHeldRows) throws(QueryError) -> LearningBaseReport {
         let path = output ?? defaultOutputName(window)
         let format = try OutputFormat.resolve(format?.rawValue, path: path)
         guard header || format == .csv else {
@@ -126,13 +129,14 @@ extension LearningBase {
             switch format {
             case .csv:
                 stats = try writeCSV(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
-                                 named: temp, reportedAs: path, header: header)
+                                 named: temp, reportedAs: path, header: header, maxHeldRows: maxHeldRows)
             case .parquet:
                 stats = try writeParquet(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
-                                         named: temp, reportedAs: path)
+                                         named: temp, reportedAs: path, maxHeldRows: maxHeldRows)
             case .arrow:
                 stats = try writeArrow(runs: plan.runs, window: window, chunks: chunks, workers: workerCount, to: handle,
-                                       flavor: ArrowOutput.flavor(for: path), batchRows: arrowBatchRows, reportedAs: path)
+                                       flavor: ArrowOutput.flavor(for: path), batchRows: arrowBatchRows, reportedAs: path,
+                                       maxHeldRows: maxHeldRows)
             }
         } catch {
             throw error.relocated(from: temp, to: path)  // messages name the user's output, not the temporary
@@ -167,7 +171,8 @@ extension LearningBase {
     /// in chunk order.
     static func writeCSV(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
                          to handle: any ObjectWriter, named name: String? = nil, reportedAs path: String,
-                         header: Bool = true) throws(QueryError) -> [ExecutionStats] {
+                         header: Bool = true,
+                         maxHeldRows: Int = LearningBase.defaultMaxHeldRows) throws(QueryError) -> [ExecutionStats] {
         do throws(ColumnarError) {
             if header {
                 var text = ContiguousArray<UInt8>()
@@ -177,7 +182,7 @@ extension LearningBase {
         } catch {
             throw .outputNotWritable(path: path, reason: error.reason)
         }
-        let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
+        let shared = SharedBatches(runs: runs, window: window, ranges: chunks, maxHeldRows: maxHeldRows)
         let chunking = OutputChunking.csv
         let writer = OrderedChunkWriter(output: handle, name: name ?? handle.name, chunks: chunks.count, window: chunking.window(workers: workers),
                                           bufferCapacity: chunking.bufferCapacity)
@@ -186,7 +191,7 @@ extension LearningBase {
             var lead = RawBytes(capacity: 256), middle = RawBytes(capacity: 256)
             while let chunk = writer.next() {
                 let c = chunk.index
-                shared.warm(throughRange: c + chunking.warmLookahead)
+                shared.warm(throughRange: c + chunking.warmLookahead, current: c)
                 // The sink owns the chunk's buffer and the worker's scratch texts while it runs;
                 // on an error they are freed with it, else moved back out (non-copyable).
                 var sink = CSVChunkSink(buffer: chunk.buffer, lead: lead, middle: middle, index: c, writer: writer)
@@ -210,7 +215,8 @@ extension LearningBase {
     /// threads, each encoded by its worker, and appends them in chunk order to the new output
     /// `handle` (named `name` in errors), then writes the footer; the caller finishes `handle`.
     static func writeParquet(runs: [any EventRun], window: TimeWindow, chunks: [Range<Int64>], workers: Int,
-                             to handle: any ObjectWriter, named name: String, reportedAs path: String) throws(QueryError) -> [ExecutionStats] {
+                             to handle: any ObjectWriter, named name: String, reportedAs path: String,
+                             maxHeldRows: Int = LearningBase.defaultMaxHeldRows) throws(QueryError) -> [ExecutionStats] {
         let file: ParquetWriter
         do {
             file = try ParquetWriter(writer: handle, name: name, schema: ParquetOutput.schema, options: ParquetOutput.options)
@@ -218,7 +224,7 @@ extension LearningBase {
             throw .outputNotWritable(path: path, reason: error.reason)
         }
         let writer = WriterBox(file)
-        let shared = SharedBatches(runs: runs, window: window, ranges: chunks)
+        let shared = SharedBatches(runs: runs, window: window, ranges: chunks, maxHeldRows: maxHeldRows)
         let chunking = OutputChunking.parquet
         let sequencer = OrderedSequencer<EncodedRowGroup?>(chunks: chunks.count, window: chunking.window(workers: workers))
         let stats: [ExecutionStats]
@@ -226,7 +232,7 @@ extension LearningBase {
             stats = try parallel(workers) { (_: Int) throws(QueryError) -> ExecutionStats in
                 var total = ExecutionStats()
                 while let c = sequencer.next() {
-                    shared.warm(throughRange: c + chunking.warmLookahead)
+                    shared.warm(throughRange: c + chunking.warmLookahead, current: c)
                     var sink = ParquetChunkSink()
                     let group: EncodedRowGroup?
                     do throws(QueryError) {

@@ -59,21 +59,23 @@ final class RunCursor {
             guard bounds.mayMatch(window, users: users) else { continue }
             let filter = bounds.needsTimeFilter(window)
             let (run, window) = (run, window)
-            var decoded = false
+            var decodedRows = -1
             let decode = { () throws(QueryError) -> EventBatch in
-                decoded = true
-                return try SharedBatches.decode(run: run, batch: index, window: window)
+                let b = try SharedBatches.decode(run: run, batch: index, window: window)
+                decodedRows = b.count
+                return b
             }
             if let shared {
-                batch = try shared.batch(run: runIndex, batch: index, decode: decode)
+                batch = try shared.batch(run: runIndex, batch: index, users: users, decode: decode)
             } else {
                 batch = try decode()
             }
-            // Read counters count decodes: a batch shared by several ranges counts once.
-            if decoded {
+            // Read counters count decodes (a batch shared by several ranges counts once, a
+            // batch decoded in several passes once per pass), with the rows decoded.
+            if decodedRows >= 0 {
                 stats.batchesRead += 1
                 if filter { stats.batchesFiltered += 1 }
-                stats.rowsScanned += batch!.count
+                stats.rowsScanned += decodedRows
             }
             row = batch!.firstRow(userAtLeast: users.lowerBound)
             spansHinted = row

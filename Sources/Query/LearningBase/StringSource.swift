@@ -46,6 +46,31 @@ struct StringSource: Sendable {
         }
     }
 
+    /// The rows `rows` of this source (row `i` of the result is row `rows.lowerBound + i`): a
+    /// dictionary column shares its dictionary (and `DictionaryText`) and copies the codes and
+    /// validity of the range; a plain column copies the range's offsets (rebased) and bytes.
+    func slice(_ rows: Range<Int>) -> StringSource {
+        guard present else { return self }
+        let valid = validity?.copying(rows)
+        if let codes {
+            return StringSource(offsets: offsets, bytes: bytes, codes: ContiguousArray(codes[rows]), validity: valid,
+                                present: true, entryVerbatim: entryVerbatim, text: text, dictionaryView: dictionaryView)
+        }
+        let base = offsets[rows.lowerBound], end = offsets[rows.upperBound]
+        var rebased = ContiguousArray<Int32>()
+        rebased.reserveCapacity(rows.count + 1)
+        for i in rows.lowerBound...rows.upperBound { rebased.append(offsets[i] - base) }
+        return StringSource(offsets: rebased, bytes: ContiguousArray(bytes[Int(base) ..< Int(end)]), codes: nil, validity: valid,
+                            present: true, entryVerbatim: [], text: nil, dictionaryView: .none)
+    }
+
+    private init(offsets: ContiguousArray<Int32>, bytes: ContiguousArray<UInt8>, codes: ContiguousArray<UInt32>?,
+                 validity: Bitmap?, present: Bool, entryVerbatim: ContiguousArray<Bool>, text: DictionaryText?,
+                 dictionaryView: DictionaryView) {
+        self.offsets = offsets; self.bytes = bytes; self.codes = codes; self.validity = validity; self.present = present
+        self.entryVerbatim = entryVerbatim; self.text = text; self.dictionaryView = dictionaryView
+    }
+
     /// `CSVText.isVerbatim` of each entry of `dictionary`.
     static func verbatimFlags(_ dictionary: StringColumn) -> ContiguousArray<Bool> {
         var flags = ContiguousArray<Bool>(repeating: false, count: dictionary.count)
