@@ -2,6 +2,7 @@
 // The `extract` package: a columnar converter and query engine for event dumps.
 // Layout is the architecture (see README.md, docs/store-format.md and docs/parquet.md):
 //   CZstd, CZlib  -> system-library shims, imported only by Columnar
+//   CCurl         -> libcurl loaded at run time (dlopen) for the S3/GCS backend, imported only by Columnar
 //   CSIMD         -> header-only C: SSE2 byte classification (Ingest), a prefetch hint (Query)
 //   Columnar      -> column vectors, codecs, Parquet reader/writer, the day-partitioned store, the
 //                    dataset contracts both sides share (Datasets/) and shared column kernels (Kernels/)
@@ -36,8 +37,14 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libcurl for the S3/GCS backend, loaded at run time (dlopen) the first time a bucket URL
+        // is used: headers from libcurl4-openssl-dev at build time, no link-time dependency (see
+        // docs/object-storage.md).
         .target(
-            name: "Columnar", dependencies: ["CZstd", "CZlib"],
+            name: "CCurl", path: "Sources/CCurl",
+            linkerSettings: [.linkedLibrary("dl")]),
+        .target(
+            name: "Columnar", dependencies: ["CZstd", "CZlib", "CCurl"],
             path: "Sources/Columnar", swiftSettings: swiftSettings),
         .target(
             name: "CSIMD", path: "Sources/CSIMD"),
