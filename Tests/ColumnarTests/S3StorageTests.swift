@@ -177,6 +177,23 @@ final class S3StorageTests: XCTestCase {
         XCTAssertEqual(missing?.kind, .missing)
     }
 
+    func testGsURLSignsWithRegionAutoThroughTheEmulatorVariable() throws {
+        // gs:// takes the same HMAC key path as s3:// (SigV4, region "auto"); STORAGE_EMULATOR_HOST
+        // points it at the local server instead of storage.googleapis.com.
+        let url = try BucketURL.parse("gs://\(server.bucket)/\(prefix)")
+        var config = try S3Configuration.resolve(for: url, environment: [
+            "AWS_ACCESS_KEY_ID": server.accessKey, "AWS_SECRET_ACCESS_KEY": server.secretKey,
+            "STORAGE_EMULATOR_HOST": String(server.endpoint.dropFirst("http://".count)),
+        ]) { _ in nil }
+        XCTAssertEqual(config.region, "auto")
+        config.retry = Self.fastRetry
+        let s = try S3Storage(url: url, configuration: config)
+        try s.put("a.csv", [1, 2])
+        XCTAssertEqual(try s.read("a.csv"), [1, 2])
+        XCTAssertEqual(s.describe("a.csv"), "gs://\(server.bucket)/\(prefix)/a.csv")
+        XCTAssertEqual(try storage().read("a.csv"), [1, 2], "the same object seen through s3://")
+    }
+
     // MARK: - the streaming writer
 
     func testMultipartUploadOf20MiBRoundTrips() throws {
