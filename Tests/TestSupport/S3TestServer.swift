@@ -103,9 +103,8 @@ public final class S3TestServer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         input.write(Data((line + "\n").utf8))
-        guard let answer = Self.readLine(output), answer == "ok" else {
-            throw Failure.commandFailed("\(line): \(Self.readLine(output) ?? "no answer")")
-        }
+        let answer = Self.readLine(output)
+        guard answer == "ok" else { throw Failure.commandFailed("\(line): \(answer ?? "no answer (the server ended)")") }
     }
 
     /// Kills the server (SIGKILL): every later request finds the port closed.
