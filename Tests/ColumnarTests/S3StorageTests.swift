@@ -310,6 +310,33 @@ final class S3StorageTests: XCTestCase {
         XCTAssertEqual(e?.kind, .unavailable, e?.reason ?? "")
     }
 
+    func testAConditionalPutWhoseAnswerWasLostStillKnowsItWon() throws {
+        // The first PUT lands but its answer is lost; the retry finds the key taken (412). The
+        // writer token in the object's metadata tells it was this call: true, not false.
+        let s = try storage(endpoint: server.proxy)
+        try server.command("fault lose 1")
+        XCTAssertTrue(try s.putIfAbsent("_manifest.json.7", [7]))
+        XCTAssertEqual(try s.read("_manifest.json.7"), [7])
+        // Another writer's object is still refused after a lost answer.
+        try server.command("fault lose 1")
+        XCTAssertFalse(try s.putIfAbsent("_manifest.json.7", [8]))
+        XCTAssertEqual(try s.read("_manifest.json.7"), [7])
+    }
+
+    func testACompletedMultipartUploadWhoseAnswerWasLostIsDone() throws {
+        // Exactly two parts: write() uploads both, finish() sends only CompleteMultipartUpload,
+        // whose answer the proxy loses; the completion is re-sent. moto answers a repeated
+        // completion 200 (idempotent); S3 may answer NoSuchUpload, which the writer accepts when
+        // the object carries its token — that branch is not reached against moto.
+        let s = try storage(endpoint: server.proxy, partSize: 5 << 20)
+        let data = bytes(10 << 20, seed: 11)
+        let w = try s.makeWriter("two-parts.bin")
+        try data.withUnsafeBytes { try w.write($0) }
+        try server.command("fault lose 1")
+        try w.finish()
+        XCTAssertEqual(try s.read("two-parts.bin"), data)
+    }
+
     func testServerKilledMidRunIsAClearUnavailable() throws {
         let own = try S3TestServer.start()
         let url = BucketURL(scheme: .s3, bucket: own.bucket, prefix: prefix)

@@ -14,6 +14,7 @@ and then reads commands from stdin, one a line, answering "ok" (or "error ...") 
     fault 503 N       the next N requests through the proxy get 503 SlowDown
     fault truncate N  the next N responses through the proxy lose the second half of their body
     fault drop N      the next N requests through the proxy: connection closed, no answer
+    fault lose N      the next N requests reach moto, then the connection closes: the answer is lost
     clear             no fault armed
     bucket NAME       create another bucket
 It exits when stdin closes (the test process ended), so no server outlives its tests.
@@ -92,6 +93,10 @@ class Proxy(BaseHTTPRequestHandler):
         resp = conn.getresponse()
         data = resp.read()
         conn.close()
+        if fault == "lose":  # the server did the request; its answer is lost on the way back
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self.send_response(resp.status)
         length = str(len(data))
         for k, v in resp.getheaders():

@@ -13,7 +13,9 @@ struct S3Client: Sendable {
     let configuration: S3Configuration
 
     /// The answer to a request after retries, and whether an earlier attempt failed in a way
-    /// that may have applied it (dropped connection, 5xx): a conditional write then rechecks.
+    /// that may have applied it (dropped connection, 5xx). Not the whole truth: libcurl itself
+    /// re-sends a request whose reused connection died unanswered, so conditional writes check
+    /// their writer token on every conflict instead of relying on this flag.
     struct Answer {
         var response: HTTPResponse
         var ambiguous: Bool

@@ -14,6 +14,8 @@ final class S3ObjectWriter: ObjectWriter {
     private var uploadID: String?
     private var etags: [String] = []
     private var done = false
+    /// Stored in the object's metadata at the start of a multipart upload (see `finish`).
+    private let token = WriterToken.make()
 
     init(client: S3Client, key: String, name: String, partSize: Int) {
         self.client = client
@@ -39,7 +41,8 @@ final class S3ObjectWriter: ObjectWriter {
 
     private func uploadPart() throws(ColumnarError) {
         if uploadID == nil {
-            let r = try client.send(HTTPRequest(method: "POST", url: client.url(key, query: "uploads="), body: []),
+            let r = try client.send(HTTPRequest(method: "POST", url: client.url(key, query: "uploads="),
+                                                headers: ["\(WriterToken.header): \(token)"], body: []),
                                     name: name).response
             guard r.status == 200 else { throw client.failure(r, name: name) }
             do {
@@ -71,10 +74,12 @@ final class S3ObjectWriter: ObjectWriter {
                 let request = HTTPRequest(method: "POST", url: client.url(key, query: query),
                                           body: S3Answers.completeUploadBody(etags))
                 let answer = try client.send(request, name: name, errorIn200: true)
-                // A completion retried after a lost answer finds the upload gone: done if the object is there.
+                // A completion re-sent after a lost answer (by our retry or by libcurl) finds the upload
+                // gone: done if the object there carries this writer's token.
                 if answer.response.status != 200 {
-                    let gone = answer.ambiguous && S3Answers.error(answer.response.body)?.code == "NoSuchUpload"
-                    guard gone else { throw client.failure(answer.response, name: name) }
+                    guard S3Answers.error(answer.response.body)?.code == "NoSuchUpload", try ownObjectExists() else {
+                        throw client.failure(answer.response, name: name)
+                    }
                 }
             }
             done = true
@@ -83,6 +88,12 @@ final class S3ObjectWriter: ObjectWriter {
             abort()
             throw error
         }
+    }
+
+    /// True when the object at `key` is this writer's (its metadata token).
+    private func ownObjectExists() throws(ColumnarError) -> Bool {
+        let r = try client.send(HTTPRequest(method: "HEAD", url: client.url(key)), name: name).response
+        return r.status == 200 && r.header(WriterToken.header) == token
     }
 
     func abort() {

@@ -5,7 +5,7 @@
 ///
 /// Operations: `list` is ListObjectsV2, paginated; `size` a HEAD; `openForReading` a HEAD, then
 /// ranged GETs pinned to the ETag seen (`S3ObjectReader`); `put` one PUT; `putIfAbsent` a PUT
-/// with `If-None-Match: *` (412 → false); `delete` a DELETE; `move` CopyObject + DELETE (objects up
+/// with `If-None-Match: *` (412 → false, unless a HEAD finds this call's own token: a re-sent PUT); `delete` a DELETE; `move` CopyObject + DELETE (objects up
 /// to 5 GiB, CopyObject's limit); `makeWriter` a single PUT below `partSize`, a multipart upload
 /// above (`S3ObjectWriter`). Memory: a whole-object call holds the object; a writer one part.
 /// Immutable after init, safe to share between threads.
@@ -114,8 +114,9 @@ public final class S3Storage: ObjectStorage, Sendable {
 
     public func putIfAbsent(_ key: String, _ bytes: [UInt8]) throws(ColumnarError) -> Bool {
         let name = describe(key)
-        // A token of this call: when a retried PUT finds the object present (412), it may be our
-        // own first attempt that landed before its answer was lost; the token tells.
+        // A token of this call: a 412 may answer a re-sent PUT whose first copy landed and lost
+        // its answer — re-sent by our retry, or silently by libcurl itself (it repeats a request
+        // whose reused connection died before an answer) — so every 412 checks the token.
         let token = WriterToken.make()
         let request = HTTPRequest(method: "PUT", url: client.url(full(key)),
                                   headers: ["If-None-Match: *", "\(WriterToken.header): \(token)"], body: bytes)
@@ -123,7 +124,7 @@ public final class S3Storage: ObjectStorage, Sendable {
         switch answer.response.status {
         case 200: return true
         case 412:
-            if answer.ambiguous, let info = try head(key), info.headers[WriterToken.header] == token { return true }
+            if let info = try head(key), info.headers[WriterToken.header] == token { return true }
             return false
         default: throw client.failure(answer.response, name: name)
         }
