@@ -8,9 +8,9 @@ import Darwin
 /// object or prefix in a bucket (`s3://bucket/prefix`, `gs://bucket/prefix`). The one parser of
 /// path arguments; `Storage` turns a location into an `ObjectStorage`.
 ///
-/// Rules: an argument starting with `s3://` or `gs://` is a bucket URL: a non-empty bucket, then
-/// an optional `/`-separated key prefix whose trailing `/`s are dropped and whose segments must
-/// be valid key segments (no empty, `.` or `..` segment). Any other `<letters>://…` is an
+/// Rules: an argument starting with `s3://` or `gs://` (any case) is a bucket URL, checked by
+/// `BucketURL.parse` (bucket name rules; a `/`-separated key prefix whose trailing `/`s are
+/// dropped, with no empty, `.` or `..` segment, control character, `?` or `#`). Any other `<letters>://…` is an
 /// unsupported scheme (`.invalidArgument`, exit 2); to name a local folder called `http:` write
 /// `./http://…`. Everything else is a local path, taken verbatim (relative to the working
 /// directory; `-` is not special here: callers treat standard input/output first).
@@ -50,19 +50,9 @@ public struct StorageLocation: Sendable, Equatable, CustomStringConvertible {
         guard let scheme = Scheme(rawValue: name.lowercased()), scheme != .local else {
             throw .invalidArgument("\(argument): unsupported storage URL scheme '\(name)://' (use a local path, s3:// or gs://)")
         }
-        let rest = argument[schemeEnd.upperBound...]
-        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-        let bucket = String(rest[..<slash])
-        guard !bucket.isEmpty else { throw .invalidArgument("\(argument): no bucket named (\(scheme.rawValue)://BUCKET/PREFIX)") }
-        var prefix = slash < rest.endIndex ? String(rest[rest.index(after: slash)...]) : ""
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        if !prefix.isEmpty {
-            for segment in prefix.split(separator: "/", omittingEmptySubsequences: false)
-            where segment.isEmpty || segment == "." || segment == ".." {
-                throw .invalidArgument("\(argument): the key prefix has an empty, '.' or '..' segment")
-            }
-        }
-        return StorageLocation(scheme: scheme, bucket: bucket, path: prefix)
+        // Bucket names and key prefixes follow one rule set, `BucketURL`'s.
+        let url = try BucketURL.parse(scheme.rawValue + "://" + argument[schemeEnd.upperBound...])
+        return StorageLocation(scheme: scheme, bucket: url.bucket, path: url.prefix)
     }
 
     /// The location of the folder (prefix) holding this object, and the object's name in it:
@@ -80,13 +70,10 @@ public struct StorageLocation: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Opens the storage a location names. Local paths get a `LocalStorage`; bucket URLs go to the
-/// remote backend registered for their scheme (`register`), and without one are refused with
-/// `.invalidArgument("s3:// storage is not available in this build")` (exit 2).
-///
-/// The hook for a bucket backend is one line at start-up, e.g.
-/// `Storage.register(.s3) { location throws(ColumnarError) in try S3Storage(location) }`
-/// (and the same closure for `.gs`). Thread safety: registration and opening may race safely.
+/// Opens the storage a location names. Local paths get a `LocalStorage`; bucket URLs an
+/// `S3Storage` configured from the environment and `~/.aws` (docs/object-storage.md), unless a
+/// backend was registered for their scheme (`register`: another implementation, or a test's).
+/// Thread safety: registration and opening may race safely.
 public enum Storage {
     /// Makes an `ObjectStorage` rooted at a bucket location (its `path` is the key prefix).
     public typealias Factory = @Sendable (StorageLocation) throws(ColumnarError) -> any ObjectStorage
@@ -102,10 +89,9 @@ public enum Storage {
     /// prefix). `durable`: local objects and folders are fsynced on write.
     public static func open(_ location: StorageLocation, durable: Bool = true) throws(ColumnarError) -> any ObjectStorage {
         if location.isLocal { return LocalStorage(root: location.path, durable: durable) }
-        guard let factory = registry.get(location.scheme) else {
-            throw .invalidArgument("\(location.scheme.rawValue):// storage is not available in this build")
-        }
-        return try factory(location)
+        if let factory = registry.get(location.scheme) { return try factory(location) }
+        let url = BucketURL(scheme: location.scheme == .gs ? .gs : .s3, bucket: location.bucket, prefix: location.path)
+        return try S3Storage(url: url, configuration: try S3Configuration.fromEnvironment(for: url))
     }
 
     /// Parses `argument` and opens the storage rooted at it.
